@@ -1,0 +1,119 @@
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import type { UpstreamConfig } from './providers/types.js';
+
+/**
+ * The one place that reads process.env. `loadConfig` is pure (env in, validated config
+ * out) so tests can build any configuration; `getConfig` caches it per cold start.
+ * Secrets are resolved separately (`lib/secrets.ts`) because in AWS they come from SSM.
+ */
+
+export const DEFAULT_UPSTREAMS = {
+  dofUrl: 'https://www.banxico.org.mx/tipcamb/tipCamMIAction.do',
+  // Fixer's free plan has no HTTPS (error 105 https_access_restricted), so http:// is the default.
+  fixerBaseUrl: 'http://data.fixer.io/api',
+  banxicoBaseUrl: 'https://www.banxico.org.mx/SieAPIRest/service/v1',
+} as const;
+
+export const LOCAL_STAGE = 'local';
+
+export interface AppConfig {
+  stage: string;
+  isLocal: boolean;
+  region: string;
+  tableName: string;
+  /** Set only to talk to a non-AWS DynamoDB (dynalite locally). */
+  dynamodbEndpoint: string | undefined;
+  upstream: Omit<UpstreamConfig, 'fixerAccessKey' | 'banxicoToken'>;
+  /** Where a local stack keeps its data (dynalite files, generated secret). */
+  dataDir: string;
+}
+
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+}
+
+type Env = Readonly<Record<string, string | undefined>>;
+
+function nonEmpty(env: Env, name: string): string | undefined {
+  const value = env[name]?.trim();
+  return value === undefined || value === '' ? undefined : value;
+}
+
+function readUrl(env: Env, name: string, fallback: string): string {
+  const raw = nonEmpty(env, name) ?? fallback;
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new ConfigError(`${name} is not a valid URL`);
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+    throw new ConfigError(`${name} must be an http:// or https:// URL`);
+  }
+  return raw.replace(/\/+$/, '');
+}
+
+export function readInteger(env: Env, name: string, fallback: number, min: number, max: number): number {
+  const raw = nonEmpty(env, name);
+  if (raw === undefined) return fallback;
+  if (!/^\d+$/.test(raw)) throw new ConfigError(`${name} must be a whole number, got "${raw}"`);
+  const value = Number(raw);
+  if (value < min || value > max) throw new ConfigError(`${name} must be between ${min} and ${max}`);
+  return value;
+}
+
+export function loadConfig(env: Env): AppConfig {
+  const stage = nonEmpty(env, 'STAGE') ?? LOCAL_STAGE;
+  const isLocal = stage === LOCAL_STAGE;
+  const tableName =
+    nonEmpty(env, 'TABLE_NAME') ?? `${nonEmpty(env, 'TABLE_PREFIX') ?? 'tipo-de-cambio'}-${stage}`;
+  const format = nonEmpty(env, 'BANXICO_FORMAT') ?? 'json';
+  if (format !== 'json' && format !== 'xml') throw new ConfigError('BANXICO_FORMAT must be json or xml');
+  const dynamodbEndpoint = nonEmpty(env, 'DYNAMODB_ENDPOINT');
+  if (dynamodbEndpoint !== undefined) readUrl(env, 'DYNAMODB_ENDPOINT', dynamodbEndpoint);
+  return {
+    stage,
+    isLocal,
+    region: nonEmpty(env, 'AWS_REGION') ?? 'us-east-1',
+    tableName,
+    dynamodbEndpoint,
+    upstream: {
+      dofUrl: readUrl(env, 'DOF_URL', DEFAULT_UPSTREAMS.dofUrl),
+      fixerBaseUrl: readUrl(env, 'FIXER_BASE_URL', DEFAULT_UPSTREAMS.fixerBaseUrl),
+      banxicoBaseUrl: readUrl(env, 'BANXICO_BASE_URL', DEFAULT_UPSTREAMS.banxicoBaseUrl),
+      banxicoFormat: format,
+      timeoutMs: readInteger(env, 'UPSTREAM_TIMEOUT_MS', 3000, 100, 20_000),
+    },
+    dataDir: path.resolve(nonEmpty(env, 'DATA_DIR') ?? '.data'),
+  };
+}
+
+let cached: AppConfig | undefined;
+
+/** Validated once per cold start; a bad variable fails the first request loudly, by name. */
+export function getConfig(): AppConfig {
+  cached ??= loadConfig(process.env);
+  return cached;
+}
+
+export const MIN_SECRET_BYTES = 32;
+
+/**
+ * Locally, a missing JWT_SECRET is generated once and kept under the data dir so that
+ * tokens survive a restart of the stack. Never used outside the local stage.
+ */
+export function readOrCreateLocalSecret(dataDir: string): string {
+  const file = path.join(dataDir, 'jwt-secret');
+  try {
+    const existing = readFileSync(file, 'utf8').trim();
+    if (Buffer.byteLength(existing) >= MIN_SECRET_BYTES) return existing;
+  } catch {
+    // Not there yet: create it below.
+  }
+  mkdirSync(dataDir, { recursive: true });
+  const secret = randomBytes(48).toString('base64url');
+  writeFileSync(file, `${secret}\n`, { mode: 0o600 });
+  return secret;
+}

@@ -1,0 +1,78 @@
+import {
+  type AppConfig,
+  ConfigError,
+  getConfig,
+  MIN_SECRET_BYTES,
+  readOrCreateLocalSecret,
+} from './config.js';
+
+/**
+ * Secrets never live in serverless.yml or the CloudFormation template. Each one is
+ * either the variable itself (local stack, tests) or the name of an SSM SecureString
+ * parameter in `<NAME>_SSM`, read at runtime and cached, so packaging needs no
+ * credentials and rotating a parameter takes effect within SECRET_CACHE_MS.
+ */
+export interface Secrets {
+  jwtSecret: string;
+  fixerAccessKey: string | undefined;
+  banxicoToken: string | undefined;
+}
+
+export type ReadParameter = (name: string) => Promise<string | undefined>;
+
+type Env = Readonly<Record<string, string | undefined>>;
+
+const SECRET_CACHE_MS = 15 * 60 * 1000;
+
+async function readSecret(env: Env, name: string, readParameter: ReadParameter): Promise<string | undefined> {
+  const direct = env[name]?.trim();
+  if (direct) return direct;
+  const parameterName = env[`${name}_SSM`]?.trim();
+  if (!parameterName) return undefined;
+  const value = (await readParameter(parameterName))?.trim();
+  if (!value) throw new ConfigError(`${name}: SSM parameter ${parameterName} is empty or missing`);
+  return value;
+}
+
+export async function resolveSecrets(
+  env: Env,
+  config: AppConfig,
+  readParameter: ReadParameter,
+): Promise<Secrets> {
+  let jwtSecret = await readSecret(env, 'JWT_SECRET', readParameter);
+  if (jwtSecret === undefined && config.isLocal) jwtSecret = readOrCreateLocalSecret(config.dataDir);
+  if (jwtSecret === undefined) {
+    throw new ConfigError(`JWT_SECRET is not set (nor JWT_SECRET_SSM) for stage ${config.stage}`);
+  }
+  if (Buffer.byteLength(jwtSecret) < MIN_SECRET_BYTES) {
+    throw new ConfigError(`JWT_SECRET must be at least ${MIN_SECRET_BYTES} bytes`);
+  }
+  return {
+    jwtSecret,
+    fixerAccessKey: await readSecret(env, 'FIXER_ACCESS_KEY', readParameter),
+    banxicoToken: await readSecret(env, 'BANXICO_TOKEN', readParameter),
+  };
+}
+
+const readSsmParameter: ReadParameter = async (name) => {
+  // Loaded lazily: the local stack and the tests never need the SSM client.
+  const { SSMClient, GetParameterCommand } = await import('@aws-sdk/client-ssm');
+  ssm ??= new SSMClient({});
+  const answer = await ssm.send(new GetParameterCommand({ Name: name, WithDecryption: true }));
+  return answer.Parameter?.Value;
+};
+let ssm: import('@aws-sdk/client-ssm').SSMClient | undefined;
+
+let cached: { at: number; secrets: Promise<Secrets> } | undefined;
+
+export function getSecrets(now: () => number = Date.now): Promise<Secrets> {
+  if (cached === undefined || now() - cached.at > SECRET_CACHE_MS) {
+    const secrets = resolveSecrets(process.env, getConfig(), readSsmParameter);
+    // A failed read is not cached: the next request tries again.
+    secrets.catch(() => {
+      cached = undefined;
+    });
+    cached = { at: now(), secrets };
+  }
+  return cached.secrets;
+}

@@ -1,0 +1,163 @@
+/**
+ * `npm start`: the whole service on this machine, no AWS account, no network.
+ * dynalite (persisted under DATA_DIR) → the table from serverless.yml → serverless
+ * offline on 127.0.0.1:PORT. `--sandbox` also starts the upstream replay server and
+ * points the providers at it. Ctrl-C / SIGTERM stop every child this started.
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdirSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { loadConfig, readInteger, readOrCreateLocalSecret } from '../lib/config.js';
+import { ensureTable, startDynalite } from './lib/local-db.js';
+import { SERVICE_ROOT } from './lib/template.js';
+
+const sandbox = process.argv.includes('--sandbox');
+const env: Record<string, string | undefined> = { ...process.env, STAGE: 'local' };
+const port = readInteger(env, 'PORT', 3000, 1, 65535);
+const lambdaPort = readInteger(env, 'LAMBDA_PORT', 3002, 1, 65535);
+// Each stack (by PORT) keeps its own data so two stacks can run side by side.
+const dataDir = path.resolve(SERVICE_ROOT, env.DATA_DIR || (port === 3000 ? '.data' : `.data/stack-${port}`));
+env.DATA_DIR = dataDir;
+
+const children: ChildProcess[] = [];
+const cleanups: Array<() => Promise<void> | void> = [];
+let stopping = false;
+
+function log(line: string) {
+  process.stderr.write(`[start] ${line}\n`);
+}
+
+async function stop(code: number): Promise<never> {
+  if (!stopping) {
+    stopping = true;
+    for (const child of children.reverse()) killTree(child, 'SIGTERM');
+    await Promise.race([
+      Promise.all(
+        children.map((child) => (child.exitCode === null && child.signalCode === null ? once(child) : null)),
+      ),
+      new Promise((r) => setTimeout(r, 5000)),
+    ]);
+    for (const child of children) killTree(child, 'SIGKILL');
+    for (const cleanup of cleanups) await cleanup();
+  }
+  process.exit(code);
+}
+
+function once(child: ChildProcess) {
+  return new Promise<void>((resolve) => child.once('exit', () => resolve()));
+}
+
+function killTree(child: ChildProcess, signal: NodeJS.Signals) {
+  if (child.pid === undefined || child.exitCode !== null || child.signalCode !== null) return;
+  try {
+    // Offline is started in its own process group: this reaches esbuild and workers too.
+    process.kill(-child.pid, signal);
+  } catch {
+    try {
+      child.kill(signal);
+    } catch {
+      // Already gone.
+    }
+  }
+}
+
+for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
+  process.on(signal, () => {
+    log(`${signal}: stopping`);
+    void stop(0);
+  });
+}
+
+async function waitForHealth(baseUrl: string, offline: ChildProcess, timeoutMs: number) {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (offline.exitCode !== null || offline.signalCode !== null)
+      throw new Error('serverless offline exited');
+    try {
+      const response = await fetch(`${baseUrl}/v1/health`, { signal: AbortSignal.timeout(3000) });
+      if (response.status === 200) return;
+    } catch {
+      // Not listening yet.
+    }
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  throw new Error(`the stack did not become healthy within ${timeoutMs} ms`);
+}
+
+async function main() {
+  mkdirSync(dataDir, { recursive: true });
+
+  if (sandbox) {
+    const { startReplayServer } = await import('../test/helpers/replay-server.js');
+    const replay = await startReplayServer({
+      ...(env.REPLAY_PORT ? { port: Number(env.REPLAY_PORT) } : {}),
+    });
+    cleanups.push(() => replay.close());
+    env.DOF_URL = replay.dofUrl;
+    env.FIXER_BASE_URL = replay.fixerBaseUrl;
+    env.BANXICO_BASE_URL = replay.banxicoBaseUrl;
+    env.FIXER_ACCESS_KEY ||= 'sandbox-fixer-access-key';
+    env.BANXICO_TOKEN ||= 'sandbox-banxico-token';
+    log(`sandbox upstreams replayed at ${replay.url}`);
+  }
+
+  if (!env.DYNAMODB_ENDPOINT) {
+    const db = await startDynalite({ dataPath: path.join(dataDir, 'dynamodb') });
+    children.push(db.process);
+    db.process.once('exit', (code, signal) => {
+      if (!stopping) log(`dynalite stopped (${signal ?? code}); health now reports the database unavailable`);
+    });
+    env.DYNAMODB_ENDPOINT = db.endpoint;
+    log(
+      `dynalite at ${db.endpoint} (data in ${path.relative(SERVICE_ROOT, db.process.spawnargs.at(-1) ?? '')})`,
+    );
+  }
+
+  const config = loadConfig(env);
+  await ensureTable(env.DYNAMODB_ENDPOINT, config.tableName);
+  env.TABLE_NAME = config.tableName;
+  env.JWT_SECRET ||= readOrCreateLocalSecret(dataDir);
+  // serverless-esbuild writes here; one folder per stack so side-by-side stacks never share a build.
+  env.ESBUILD_WORK_FOLDER = `.esbuild/stack-${port}`;
+  // A stale bundle of another format would be loaded first by offline: always build fresh.
+  rmSync(path.join(SERVICE_ROOT, env.ESBUILD_WORK_FOLDER), { recursive: true, force: true });
+
+  const cli = createRequire(import.meta.url).resolve('serverless/bin/serverless.js');
+  const offline = spawn(
+    process.execPath,
+    [
+      cli,
+      'offline',
+      'start',
+      '--stage',
+      'local',
+      '--host',
+      '127.0.0.1',
+      '--httpPort',
+      String(port),
+      '--lambdaPort',
+      String(lambdaPort),
+    ],
+    { cwd: SERVICE_ROOT, env, stdio: ['ignore', 'pipe', 'pipe'], detached: true },
+  );
+  children.push(offline);
+  const verbose = env.START_VERBOSE === '1';
+  offline.stdout?.on('data', (chunk: Buffer) => verbose && process.stderr.write(chunk));
+  offline.stderr?.on('data', (chunk: Buffer) => process.stderr.write(chunk));
+  offline.once('exit', (code, signal) => {
+    if (!stopping) {
+      log(`serverless offline exited (${signal ?? code})`);
+      void stop(1);
+    }
+  });
+
+  const baseUrl = `http://127.0.0.1:${port}`;
+  await waitForHealth(baseUrl, offline, 180_000);
+  process.stdout.write(`tipo-de-cambio ready at ${baseUrl}\n`);
+}
+
+main().catch((error: unknown) => {
+  log(`failed: ${error instanceof Error ? error.message : String(error)}`);
+  void stop(1);
+});

@@ -1,0 +1,13 @@
+import { defineConfig } from 'vitest/config';
+
+export default defineConfig({
+  test: {
+    include: ['test/**/*.test.ts'],
+    environment: 'node',
+    testTimeout: 20_000,
+    hookTimeout: 120_000,
+    // e2e suites each start their own stack on free ports; two cores keep this small.
+    maxWorkers: 2,
+    restoreMocks: true,
+  },
+});
