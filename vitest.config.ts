@@ -9,5 +9,8 @@ export default defineConfig({
     // e2e suites each start their own stack on free ports; two cores keep this small.
     maxWorkers: 2,
     restoreMocks: true,
+    // The JSON report is what .ci/run counts; the default reporter is for people.
+    reporters: ['default', 'json'],
+    outputFile: { json: 'test-report.json' },
   },
 });

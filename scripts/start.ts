@@ -69,6 +69,16 @@ for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
   });
 }
 
+// If whoever started us (npm, a supervisor) dies without passing the signal on, stop too:
+// an orphaned stack would keep its ports.
+const parentPid = process.ppid;
+setInterval(() => {
+  if (process.ppid !== parentPid) {
+    log('parent process gone: stopping');
+    void stop(0);
+  }
+}, 500).unref();
+
 async function waitForHealth(baseUrl: string, offline: ChildProcess, timeoutMs: number) {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {

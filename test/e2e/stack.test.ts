@@ -1,0 +1,117 @@
+import { execFileSync } from 'node:child_process';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { isListening, type RunningStack, sleep, startStack } from '../helpers/stack.js';
+
+const PROBLEM = 'application/problem+json';
+
+describe('the local stack (npm start)', () => {
+  let stack: RunningStack;
+
+  beforeAll(async () => {
+    stack = await startStack();
+  }, 180_000);
+
+  afterAll(async () => {
+    await stack?.stop();
+  });
+
+  it('answers health with the database ok', async () => {
+    const response = await fetch(`${stack.baseUrl}/v1/health`);
+
+    expect(response.status).toBe(200);
+    expect(await response.json()).toMatchObject({ status: 'ok', checks: { database: 'ok' } });
+  });
+
+  it('binds to 127.0.0.1 only and prints the base URL', () => {
+    expect(stack.baseUrl).toBe(`http://127.0.0.1:${stack.port}`);
+  });
+
+  it('answers an unknown route with a 404 problem', async () => {
+    const response = await fetch(`${stack.baseUrl}/v1/nope`);
+
+    expect(response.status).toBe(404);
+    expect(response.headers.get('content-type')).toContain(PROBLEM);
+    expect(await response.json()).toEqual({
+      type: 'about:blank',
+      title: 'Not Found',
+      status: 404,
+      detail: 'No route for GET /v1/nope',
+    });
+  });
+
+  it('answers a wrong method with a 405 problem and Allow', async () => {
+    const response = await fetch(`${stack.baseUrl}/v1/health`, { method: 'DELETE' });
+
+    expect(response.status).toBe(405);
+    expect(response.headers.get('allow')).toBe('GET');
+    expect(await response.json()).toEqual({
+      type: 'about:blank',
+      title: 'Method Not Allowed',
+      status: 405,
+      detail: 'DELETE is not allowed on /v1/health',
+    });
+  });
+
+  it('answers an unknown query parameter with a 400 problem naming it', async () => {
+    const response = await fetch(`${stack.baseUrl}/v1/health?verbose=1`);
+
+    expect(response.status).toBe(400);
+    expect(await response.json()).toEqual({
+      type: 'about:blank',
+      title: 'Bad Request',
+      status: 400,
+      detail: 'Unknown query parameter: verbose',
+    });
+  });
+
+  it('runs a second stack beside the first, each with its own data', async () => {
+    const second = await startStack();
+    try {
+      const [a, b] = await Promise.all([
+        fetch(`${stack.baseUrl}/v1/health`),
+        fetch(`${second.baseUrl}/v1/health`),
+      ]);
+      expect([a.status, b.status]).toEqual([200, 200]);
+      expect(second.port).not.toBe(stack.port);
+    } finally {
+      await second.stop();
+    }
+  }, 180_000);
+});
+
+describe('stopping and losing the database', () => {
+  it('reports 503 within 2 s once dynalite dies, and frees every port on SIGTERM', async () => {
+    const stack = await startStack();
+    try {
+      // dynalite is the only process whose arguments name this stack's data dir.
+      execFileSync('pkill', ['-f', `dynalite/cli.js.*${stack.dataDir}`]);
+      await sleep(200);
+      const started = Date.now();
+      const response = await fetch(`${stack.baseUrl}/v1/health`);
+      const elapsed = Date.now() - started;
+
+      expect(response.status).toBe(503);
+      expect(await response.json()).toEqual({ status: 'degraded', checks: { database: 'unavailable' } });
+      expect(elapsed).toBeLessThan(2000);
+    } finally {
+      await stack.stop('SIGTERM');
+    }
+    expect(await isListening(stack.port)).toBe(false);
+    expect(await isListening(stack.lambdaPort)).toBe(false);
+    expect(() => execFileSync('pgrep', ['-f', stack.dataDir])).toThrow();
+  }, 180_000);
+
+  it('keeps the data of a first start in the second start', async () => {
+    const first = await startStack();
+    const secret = (await import('node:fs')).readFileSync(`${first.dataDir}/jwt-secret`, 'utf8');
+    await first.stop('SIGINT');
+    const second = await startStack({ dataDir: first.dataDir });
+    try {
+      const again = (await import('node:fs')).readFileSync(`${second.dataDir}/jwt-secret`, 'utf8');
+      expect(again).toBe(secret);
+      expect((await fetch(`${second.baseUrl}/v1/health`)).status).toBe(200);
+    } finally {
+      await second.stop();
+    }
+  }, 240_000);
+});

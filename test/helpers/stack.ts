@@ -1,0 +1,103 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { freePort } from '../../scripts/lib/local-db.js';
+import { SERVICE_ROOT } from '../../scripts/lib/template.js';
+
+export interface RunningStack {
+  baseUrl: string;
+  port: number;
+  lambdaPort: number;
+  dataDir: string;
+  process: ChildProcess;
+  output: () => string;
+  /** Sends the signal to `npm start` only (as Ctrl-C or a supervisor would) and waits for it to exit. */
+  stop: (signal?: NodeJS.Signals) => Promise<void>;
+}
+
+export interface StackOptions {
+  sandbox?: boolean;
+  env?: Record<string, string>;
+  dataDir?: string;
+  timeoutMs?: number;
+}
+
+/** Starts the real `npm start` (or `start:sandbox`) on free ports, in a fresh data dir. */
+export async function startStack(options: StackOptions = {}): Promise<RunningStack> {
+  const port = await freePort();
+  let lambdaPort = await freePort();
+  while (lambdaPort === port) lambdaPort = await freePort();
+  const dataDir = options.dataDir ?? mkdtempSync(path.join(os.tmpdir(), 'tdc-stack-'));
+  const child = spawn('npm', ['run', options.sandbox ? 'start:sandbox' : 'start'], {
+    cwd: SERVICE_ROOT,
+    env: {
+      ...process.env,
+      PORT: String(port),
+      LAMBDA_PORT: String(lambdaPort),
+      DATA_DIR: dataDir,
+      REPLAY_PORT: '0',
+      ...options.env,
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+    detached: true,
+  });
+  let output = '';
+  child.stdout?.on('data', (chunk: Buffer) => {
+    output += chunk.toString();
+  });
+  child.stderr?.on('data', (chunk: Buffer) => {
+    output += chunk.toString();
+  });
+  const baseUrl = await new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(
+      () => reject(new Error(`stack not ready in time:\n${output.slice(-3000)}`)),
+      options.timeoutMs ?? 120_000,
+    );
+    const onData = () => {
+      const match = /tipo-de-cambio ready at (http:\/\/\S+)/.exec(output);
+      if (match?.[1]) {
+        clearTimeout(timer);
+        resolve(match[1]);
+      }
+    };
+    child.stdout?.on('data', onData);
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`npm start exited with ${code}:\n${output.slice(-3000)}`));
+    });
+  });
+
+  const stop = async (signal: NodeJS.Signals = 'SIGTERM') => {
+    if (child.exitCode !== null || child.signalCode !== null) return;
+    const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+    child.kill(signal);
+    const timedOut = await Promise.race([exited.then(() => false), sleep(15_000).then(() => true)]);
+    if (timedOut && child.pid !== undefined) {
+      // Last resort so a broken stop never leaks processes into the rest of the run.
+      process.kill(-child.pid, 'SIGKILL');
+      await exited;
+    }
+    // npm may exit before the start script has finished stopping its children.
+    const deadline = Date.now() + 15_000;
+    while (Date.now() < deadline && ((await isListening(port)) || (await isListening(lambdaPort)))) {
+      await sleep(100);
+    }
+  };
+  return { baseUrl, port, lambdaPort, dataDir, process: child, output: () => output, stop };
+}
+
+export function sleep(ms: number) {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+export function isListening(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = net.connect(port, '127.0.0.1', () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.once('error', () => resolve(false));
+  });
+}

@@ -1,0 +1,80 @@
+import type { APIGatewayProxyEvent, Context } from 'aws-lambda';
+import { describe, expect, it } from 'vitest';
+import { httpHandler, jsonResponse } from '../../../lib/http/handler.js';
+import { badRequest } from '../../../lib/http/problem.js';
+import { rejectUnknownQuery } from '../../../lib/http/request.js';
+
+function event(query: Record<string, string> | null = null): APIGatewayProxyEvent {
+  return {
+    body: null,
+    headers: {},
+    multiValueHeaders: {},
+    httpMethod: 'GET',
+    isBase64Encoded: false,
+    path: '/v1/test',
+    pathParameters: null,
+    queryStringParameters: query,
+    multiValueQueryStringParameters: null,
+    stageVariables: null,
+    requestContext: {} as APIGatewayProxyEvent['requestContext'],
+    resource: '/v1/test',
+  };
+}
+const context = {} as Context;
+
+describe('httpHandler', () => {
+  it('writes a thrown problem as application/problem+json', async () => {
+    const handler = httpHandler(async () => {
+      throw badRequest('Unknown query parameter: x');
+    });
+
+    const response = await handler(event(), context);
+
+    expect(response.statusCode).toBe(400);
+    expect(response.headers?.['Content-Type']).toBe('application/problem+json');
+    expect(JSON.parse(response.body)).toEqual({
+      type: 'about:blank',
+      title: 'Bad Request',
+      status: 400,
+      detail: 'Unknown query parameter: x',
+    });
+  });
+
+  it('answers an unexpected error with a bare 500 that reveals nothing', async () => {
+    const handler = httpHandler(async () => {
+      throw new Error('secret-ish internal detail at /var/task/x.js:1');
+    });
+
+    const response = await handler(event(), context);
+
+    expect(response.statusCode).toBe(500);
+    expect(response.body).not.toContain('internal detail');
+    expect(response.body).not.toContain('x.js');
+    expect(JSON.parse(response.body)).toMatchObject({ status: 500, title: 'Internal Server Error' });
+  });
+
+  it('passes a successful response through untouched', async () => {
+    const handler = httpHandler(async () => jsonResponse(200, { ok: true }));
+
+    const response = await handler(event(), context);
+
+    expect(response).toEqual({
+      statusCode: 200,
+      headers: { 'Content-Type': 'application/json' },
+      body: '{"ok":true}',
+    });
+  });
+});
+
+describe('rejectUnknownQuery', () => {
+  it('names every unknown parameter, sorted', () => {
+    expect(() => rejectUnknownQuery(event({ zeta: '1', alpha: '2', ok: '3' }), ['ok'])).toThrow(
+      'Unknown query parameters: alpha, zeta',
+    );
+  });
+
+  it('accepts known parameters and none', () => {
+    expect(() => rejectUnknownQuery(event({ ok: '1' }), ['ok'])).not.toThrow();
+    expect(() => rejectUnknownQuery(event())).not.toThrow();
+  });
+});
