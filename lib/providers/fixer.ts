@@ -1,0 +1,172 @@
+import { isIsoDate, mexicoCityDate } from '../rates/mexico-time.js';
+import { assertPlausibleRate, roundHalfUp } from '../rates/plausibility.js';
+import type { ParsedSource } from '../rates/rate.js';
+import { ProviderError, type ProviderErrorCode } from './provider-error.js';
+import type { FetchSource, OutboundResponse } from './types.js';
+import { getFromUpstream, secondsHeader } from './upstream-call.js';
+
+/**
+ * Fixer: a market mid-rate, the only source independent of Banxico. The free plan is
+ * EUR-based, so USD→MXN is derived as EUR→MXN / EUR→USD.
+ *
+ * Error classes, on purpose: a body that is not JSON at all is an upstream fault
+ * (proxy page, truncated response) → upstream_error; JSON that parses but lacks the
+ * documented fields means Fixer changed its format → layout_changed.
+ */
+
+const DECIMALS = 4;
+const WHAT = 'Fixer';
+
+interface FixerLatest {
+  success: true;
+  timestamp: number;
+  base: string;
+  date: string;
+  rates: Record<string, unknown>;
+}
+
+interface FixerFailure {
+  success: false;
+  error: { code: number; type?: unknown };
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function isFixerFailure(value: Record<string, unknown>): value is Record<string, unknown> & FixerFailure {
+  return value.success === false && isRecord(value.error) && typeof value.error.code === 'number';
+}
+
+function isFixerLatest(value: Record<string, unknown>): value is Record<string, unknown> & FixerLatest {
+  return (
+    value.success === true &&
+    typeof value.timestamp === 'number' &&
+    Number.isInteger(value.timestamp) &&
+    value.timestamp > 0 &&
+    typeof value.base === 'string' &&
+    /^[A-Z]{3}$/.test(value.base) &&
+    typeof value.date === 'string' &&
+    isIsoDate(value.date) &&
+    isRecord(value.rates)
+  );
+}
+
+function parseJson(body: Buffer): unknown {
+  try {
+    return JSON.parse(body.toString('utf8'));
+  } catch (error) {
+    throw new ProviderError('upstream_error', `${WHAT} answered with a body that is not JSON`, {
+      cause: error,
+    });
+  }
+}
+
+function codeForFixerError(code: number): ProviderErrorCode {
+  if (code === 101 || code === 102) return 'unauthorized_upstream';
+  if (code === 104) return 'quota_exhausted';
+  return 'upstream_error';
+}
+
+/**
+ * Fixer's `info` text is left out: it is free text from the upstream and we promise
+ * messages we wrote. `type` is kept only when it is the documented snake_case token.
+ */
+function fixerFailure(failure: FixerFailure): ProviderError {
+  const { code, type } = failure.error;
+  const typeText = typeof type === 'string' && /^[a-z_]{1,64}$/.test(type) ? ` (${type})` : '';
+  return new ProviderError(codeForFixerError(code), `Fixer error ${code}${typeText}`, { upstreamCode: code });
+}
+
+function rateOf(rates: Record<string, unknown>, symbol: string): number {
+  const value = rates[symbol];
+  if (typeof value !== 'number')
+    throw new ProviderError('layout_changed', `Fixer response has no ${symbol} rate`);
+  if (!Number.isFinite(value) || value <= 0) {
+    throw new ProviderError('invalid_value', `Fixer ${symbol} rate is ${String(value)}`);
+  }
+  return value;
+}
+
+/** Pure: a Fixer `latest` body in, the derived USD→MXN rate out. */
+export function parseFixerLatest(body: Buffer): ParsedSource {
+  const json = parseJson(body);
+  if (!isRecord(json)) throw new ProviderError('layout_changed', 'Fixer response is not a JSON object');
+  if (isFixerFailure(json)) throw fixerFailure(json);
+  if (!isFixerLatest(json))
+    throw new ProviderError('layout_changed', 'Fixer response lacks the documented fields');
+
+  const { base, timestamp, rates } = json;
+  const mxn = rateOf(rates, 'MXN');
+  const provenance: Record<string, string | number> = { base, timestamp, fixer_date: json.date };
+  let value: number;
+  if (base === 'USD') {
+    value = mxn;
+    provenance.usd_mxn = mxn;
+  } else {
+    const usd = rateOf(rates, 'USD');
+    value = mxn / usd;
+    provenance[`${base.toLowerCase()}_usd`] = usd;
+    provenance[`${base.toLowerCase()}_mxn`] = mxn;
+  }
+
+  const collectedAt = new Date(timestamp * 1000);
+  if (Number.isNaN(collectedAt.getTime()))
+    throw new ProviderError('layout_changed', 'Fixer timestamp is invalid');
+  return {
+    rates: [
+      {
+        key: 'fixer',
+        value: assertPlausibleRate(roundHalfUp(value, DECIMALS), 'Fixer USD→MXN'),
+        // Fixer's own `date` is a UTC date; the API keys rates by Mexico City date,
+        // which for a quote collected in the evening UTC can be a day earlier.
+        date: mexicoCityDate(collectedAt),
+        lastUpdated: collectedAt.toISOString(),
+        kind: 'market',
+        source: 'Fixer — latest, symbols USD,MXN',
+        provenance,
+      },
+    ],
+  };
+}
+
+function isApiLayer(baseUrl: string): boolean {
+  try {
+    return new URL(baseUrl).hostname === 'api.apilayer.com';
+  } catch {
+    return false;
+  }
+}
+
+function httpFailure(response: OutboundResponse): ProviderError {
+  const { status } = response;
+  const message = `${WHAT} answered HTTP ${status}`;
+  if (status === 401 || status === 403) return new ProviderError('unauthorized_upstream', message);
+  if (status === 429) {
+    const retryAfterSeconds = secondsHeader(response.headers, 'retry-after');
+    return new ProviderError(
+      'quota_exhausted',
+      message,
+      retryAfterSeconds === undefined ? {} : { retryAfterSeconds },
+    );
+  }
+  return new ProviderError('upstream_error', message);
+}
+
+export const fetchFixerRate: FetchSource = async (ctx) => {
+  const key = ctx.config.fixerAccessKey;
+  if (key === undefined || key === '') {
+    throw new ProviderError('unauthorized_upstream', 'FIXER_ACCESS_KEY is not set');
+  }
+  const baseUrl = ctx.config.fixerBaseUrl.replace(/\/+$/, '');
+  // APILayer's Fixer takes the key in a header; data.fixer.io (and replays of it) in the query.
+  const response = isApiLayer(baseUrl)
+    ? await getFromUpstream(ctx, WHAT, `${baseUrl}/latest?symbols=USD,MXN`, { apikey: key })
+    : await getFromUpstream(
+        ctx,
+        WHAT,
+        `${baseUrl}/latest?access_key=${encodeURIComponent(key)}&symbols=USD,MXN`,
+      );
+  if (response.status < 200 || response.status > 299) throw httpFailure(response);
+  return parseFixerLatest(response.body);
+};
