@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { UpstreamConfig } from './providers/types.js';
+import { DEFAULT_QUOTA_LIMITS, type Plan, type PlanLimits, type QuotaLimits } from './quota/rule.js';
 
 /**
  * The one place that reads process.env. `loadConfig` is pure (env in, validated config
@@ -28,6 +29,18 @@ export interface AppConfig {
   upstream: Omit<UpstreamConfig, 'fixerAccessKey' | 'banxicoToken'>;
   /** Where a local stack keeps its data (dynalite files, generated secret). */
   dataDir: string;
+  cache: {
+    /** MAX_STALE_S: how old a last good value may be served after failures (default 7 days). */
+    maxStaleSeconds: number;
+    /** FIXER_MIN_INTERVAL_S: at most one Fixer call per interval (default 8 h, see README). */
+    fixerMinIntervalSeconds: number;
+    /** FIXER_MONTHLY_BUDGET: hard stop on Fixer calls per calendar month (default 100). */
+    fixerMonthlyBudget: number;
+  };
+  /** Per-plan request windows (QUOTA_<PLAN>_PER_MINUTE / _PER_DAY). */
+  quota: QuotaLimits;
+  /** Lifetime of an issued access token (TOKEN_TTL_SECONDS, default 3600). */
+  tokenTtlSeconds: number;
 }
 
 export class ConfigError extends Error {
@@ -64,6 +77,15 @@ export function readInteger(env: Env, name: string, fallback: number, min: numbe
   return value;
 }
 
+function readPlanLimits(env: Env, plan: Plan): PlanLimits {
+  const prefix = `QUOTA_${plan.toUpperCase()}`;
+  const defaults = DEFAULT_QUOTA_LIMITS[plan];
+  const perMinute = readInteger(env, `${prefix}_PER_MINUTE`, defaults.perMinute, 1, 1_000_000);
+  const perDay = readInteger(env, `${prefix}_PER_DAY`, defaults.perDay, 1, 100_000_000);
+  if (perDay < perMinute) throw new ConfigError(`${prefix}_PER_DAY must not be below ${prefix}_PER_MINUTE`);
+  return { perMinute, perDay };
+}
+
 export function loadConfig(env: Env): AppConfig {
   const stage = nonEmpty(env, 'STAGE') ?? LOCAL_STAGE;
   const isLocal = stage === LOCAL_STAGE;
@@ -87,6 +109,13 @@ export function loadConfig(env: Env): AppConfig {
       timeoutMs: readInteger(env, 'UPSTREAM_TIMEOUT_MS', 3000, 100, 20_000),
     },
     dataDir: path.resolve(nonEmpty(env, 'DATA_DIR') ?? '.data'),
+    cache: {
+      maxStaleSeconds: readInteger(env, 'MAX_STALE_S', 7 * 86_400, 0, 90 * 86_400),
+      fixerMinIntervalSeconds: readInteger(env, 'FIXER_MIN_INTERVAL_S', 28_800, 60, 31 * 86_400),
+      fixerMonthlyBudget: readInteger(env, 'FIXER_MONTHLY_BUDGET', 100, 0, 10_000_000),
+    },
+    quota: { free: readPlanLimits(env, 'free'), pro: readPlanLimits(env, 'pro') },
+    tokenTtlSeconds: readInteger(env, 'TOKEN_TTL_SECONDS', 3600, 60, 86_400),
   };
 }
 

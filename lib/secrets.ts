@@ -47,8 +47,17 @@ export async function resolveSecrets(
   if (Buffer.byteLength(jwtSecret) < MIN_SECRET_BYTES) {
     throw new ConfigError(`JWT_SECRET must be at least ${MIN_SECRET_BYTES} bytes`);
   }
+  return { jwtSecret, ...(await resolveUpstreamSecrets(env, readParameter)) };
+}
+
+export type UpstreamSecrets = Omit<Secrets, 'jwtSecret'>;
+
+/** What the rates functions need: they never see (nor may read) the JWT secret. */
+export async function resolveUpstreamSecrets(
+  env: Env,
+  readParameter: ReadParameter,
+): Promise<UpstreamSecrets> {
   return {
-    jwtSecret,
     fixerAccessKey: await readSecret(env, 'FIXER_ACCESS_KEY', readParameter),
     banxicoToken: await readSecret(env, 'BANXICO_TOKEN', readParameter),
   };
@@ -63,16 +72,21 @@ const readSsmParameter: ReadParameter = async (name) => {
 };
 let ssm: import('@aws-sdk/client-ssm').SSMClient | undefined;
 
-let cached: { at: number; secrets: Promise<Secrets> } | undefined;
-
-export function getSecrets(now: () => number = Date.now): Promise<Secrets> {
-  if (cached === undefined || now() - cached.at > SECRET_CACHE_MS) {
-    const secrets = resolveSecrets(process.env, getConfig(), readSsmParameter);
-    // A failed read is not cached: the next request tries again.
-    secrets.catch(() => {
-      cached = undefined;
-    });
-    cached = { at: now(), secrets };
-  }
-  return cached.secrets;
+/** Caches a resolved secret set for SECRET_CACHE_MS; a failed read is not cached. */
+function cachedResolver<T>(resolve: () => Promise<T>) {
+  let cached: { at: number; value: Promise<T> } | undefined;
+  return (now: () => number = Date.now): Promise<T> => {
+    if (cached === undefined || now() - cached.at > SECRET_CACHE_MS) {
+      const value = resolve();
+      const entry = { at: now(), value };
+      value.catch(() => {
+        if (cached === entry) cached = undefined;
+      });
+      cached = entry;
+    }
+    return cached.value;
+  };
 }
+
+export const getSecrets = cachedResolver(() => resolveSecrets(process.env, getConfig(), readSsmParameter));
+export const getUpstreamSecrets = cachedResolver(() => resolveUpstreamSecrets(process.env, readSsmParameter));

@@ -1,0 +1,3 @@
+import { ratesHandler } from '../lib/rates/rates-route.js';
+
+export const handler = ratesHandler(['dof']);

@@ -1,0 +1,335 @@
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { BatchGetCommand, DeleteCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import type { TableClient } from '../db/client.js';
+import type { ProviderErrorCode } from '../providers/provider-error.js';
+import type { ParsedRate, ParsedSource, SourceId } from './rate.js';
+
+/**
+ * The DynamoDB side of the rate cache: the only file that knows its item layout.
+ *
+ *   rate#<source>     latest                 the last good value + last failure
+ *   rate#<source>     history#<date>#<key>   one item per (rate, date)
+ *   lease#<source>    lease                  who may call the upstream right now
+ *   upstream#<source> month#YYYY-MM | day#…  upstream call counters (budget, health)
+ */
+
+export interface StoredError {
+  code: ProviderErrorCode;
+  message: string;
+  at: number;
+}
+
+export interface CachedValue {
+  parsed: ParsedSource;
+  /** Newest date the source gave (Mexico City), what freshness is computed from. */
+  dataDate: string;
+  /** Orders values of one source: newest lastUpdated among its rates. */
+  dataVersion: string;
+  fetchedAt: number;
+  freshUntil: number;
+  nextExpectedUpdate: number;
+}
+
+export interface CacheEntry {
+  value: CachedValue | undefined;
+  lastError: StoredError | undefined;
+  /** No upstream call before this instant (backoff after a failure). */
+  nextAttemptAt: number | undefined;
+}
+
+export interface UpstreamCounts {
+  callsToday: number;
+  callsThisMonth: number;
+}
+
+export interface RateCacheStore {
+  readLatest(sources: readonly SourceId[]): Promise<Map<SourceId, CacheEntry>>;
+  /** False when a newer value is already stored: a late writer never overwrites. */
+  writeLatest(source: SourceId, value: CachedValue): Promise<boolean>;
+  writeHistory(source: SourceId, rates: readonly ParsedRate[], fetchedAt: number): Promise<void>;
+  /** Ignored when a value fetched after `attemptStartedAt` is already stored. */
+  recordFailure(
+    source: SourceId,
+    error: StoredError,
+    nextAttemptAt: number,
+    attemptStartedAt: number,
+  ): Promise<void>;
+  acquireLease(source: SourceId, owner: string, now: number, ttlMs: number): Promise<boolean>;
+  releaseLease(source: SourceId, owner: string): Promise<void>;
+  /** Counts one upstream call; false (and not counted) when `monthlyBudget` is spent. */
+  countUpstreamCall(source: SourceId, month: string, day: string, monthlyBudget?: number): Promise<boolean>;
+  readUpstreamCounts(
+    sources: readonly SourceId[],
+    month: string,
+    day: string,
+  ): Promise<Map<SourceId, UpstreamCounts>>;
+}
+
+const LATEST = 'latest';
+const DAY_S = 86_400;
+
+const ratePk = (source: SourceId) => `rate#${source}`;
+const leasePk = (source: SourceId) => `lease#${source}`;
+const upstreamPk = (source: SourceId) => `upstream#${source}`;
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function isParsedRate(value: unknown): value is ParsedRate {
+  return (
+    isObject(value) &&
+    typeof value.key === 'string' &&
+    typeof value.value === 'number' &&
+    typeof value.date === 'string' &&
+    typeof value.lastUpdated === 'string' &&
+    typeof value.kind === 'string' &&
+    typeof value.source === 'string' &&
+    isObject(value.provenance)
+  );
+}
+
+/** Items are validated on the way in: a malformed item reads as "nothing cached". */
+function toParsedSource(json: unknown): ParsedSource | undefined {
+  if (typeof json !== 'string') return undefined;
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(json);
+  } catch {
+    return undefined;
+  }
+  if (!isObject(parsed) || !Array.isArray(parsed.rates) || !parsed.rates.every(isParsedRate))
+    return undefined;
+  const fixByDate = isObject(parsed.fixByDate) ? (parsed.fixByDate as Record<string, number>) : undefined;
+  return { rates: parsed.rates, ...(fixByDate === undefined ? {} : { fixByDate }) };
+}
+
+function toEntry(item: Record<string, unknown>): CacheEntry {
+  const parsed = toParsedSource(item.payload);
+  const numbers = ['fetched_at', 'fresh_until', 'next_expected'].map((name) => item[name]);
+  const value: CachedValue | undefined =
+    parsed !== undefined &&
+    typeof item.data_date === 'string' &&
+    typeof item.data_version === 'string' &&
+    numbers.every((n) => typeof n === 'number')
+      ? {
+          parsed,
+          dataDate: item.data_date,
+          dataVersion: item.data_version,
+          fetchedAt: item.fetched_at as number,
+          freshUntil: item.fresh_until as number,
+          nextExpectedUpdate: item.next_expected as number,
+        }
+      : undefined;
+  const error = item.last_error;
+  const lastError =
+    isObject(error) &&
+    typeof error.code === 'string' &&
+    typeof error.message === 'string' &&
+    typeof error.at === 'number'
+      ? { code: error.code as ProviderErrorCode, message: error.message, at: error.at }
+      : undefined;
+  return {
+    value,
+    lastError,
+    nextAttemptAt: typeof item.next_attempt_at === 'number' ? item.next_attempt_at : undefined,
+  };
+}
+
+async function conditional(write: Promise<unknown>): Promise<boolean> {
+  try {
+    await write;
+    return true;
+  } catch (error) {
+    if (error instanceof ConditionalCheckFailedException) return false;
+    throw error;
+  }
+}
+
+export function createRateCacheStore(table: TableClient): RateCacheStore {
+  const { doc, tableName: TableName } = table;
+
+  return {
+    async readLatest(sources) {
+      const result = new Map<SourceId, CacheEntry>();
+      if (sources.length === 0) return result;
+      const answer = await doc.send(
+        new BatchGetCommand({
+          RequestItems: {
+            [TableName]: { Keys: sources.map((source) => ({ pk: ratePk(source), sk: LATEST })) },
+          },
+        }),
+      );
+      for (const item of answer.Responses?.[TableName] ?? []) {
+        const source = sources.find((id) => ratePk(id) === item.pk);
+        if (source !== undefined) result.set(source, toEntry(item));
+      }
+      // Unprocessed keys (throttling in AWS) read as "not cached": the caller refreshes under a lease.
+      return result;
+    },
+
+    writeLatest(source, value) {
+      // Newer data wins; for the same data, the later fetch wins. A slow writer holding
+      // an older page can therefore never replace what a faster one already stored.
+      return conditional(
+        doc.send(
+          new UpdateCommand({
+            TableName,
+            Key: { pk: ratePk(source), sk: LATEST },
+            UpdateExpression:
+              'SET payload = :payload, data_date = :date, data_version = :version, fetched_at = :fetched, fresh_until = :fresh, next_expected = :next REMOVE last_error, next_attempt_at',
+            ConditionExpression:
+              'attribute_not_exists(data_version) OR data_version < :version OR (data_version = :version AND fetched_at < :fetched)',
+            ExpressionAttributeValues: {
+              ':payload': JSON.stringify(value.parsed),
+              ':date': value.dataDate,
+              ':version': value.dataVersion,
+              ':fetched': value.fetchedAt,
+              ':fresh': value.freshUntil,
+              ':next': value.nextExpectedUpdate,
+            },
+          }),
+        ),
+      );
+    },
+
+    async writeHistory(source, rates, fetchedAt) {
+      await Promise.all(
+        rates.map((rate) =>
+          conditional(
+            doc.send(
+              new PutCommand({
+                TableName,
+                Item: {
+                  pk: ratePk(source),
+                  sk: `history#${rate.date}#${rate.key}`,
+                  key: rate.key,
+                  value: rate.value,
+                  date: rate.date,
+                  kind: rate.kind,
+                  last_updated: rate.lastUpdated,
+                  source: rate.source,
+                  provenance: JSON.stringify(rate.provenance),
+                  fetched_at: fetchedAt,
+                },
+                ConditionExpression: 'attribute_not_exists(sk) OR fetched_at < :fetched',
+                ExpressionAttributeValues: { ':fetched': fetchedAt },
+              }),
+            ),
+          ),
+        ),
+      );
+    },
+
+    async recordFailure(source, error, nextAttemptAt, attemptStartedAt) {
+      await conditional(
+        doc.send(
+          new UpdateCommand({
+            TableName,
+            Key: { pk: ratePk(source), sk: LATEST },
+            UpdateExpression: 'SET last_error = :error, next_attempt_at = :next',
+            ConditionExpression: 'attribute_not_exists(fetched_at) OR fetched_at < :started',
+            ExpressionAttributeValues: {
+              ':error': error,
+              ':next': nextAttemptAt,
+              ':started': attemptStartedAt,
+            },
+          }),
+        ),
+      );
+    },
+
+    acquireLease(source, owner, now, ttlMs) {
+      // A lease left by a crashed refresher simply runs out: the condition admits a
+      // new owner once lease_until has passed.
+      return conditional(
+        doc.send(
+          new PutCommand({
+            TableName,
+            Item: {
+              pk: leasePk(source),
+              sk: 'lease',
+              owner,
+              lease_until: now + ttlMs,
+              expires_at: Math.ceil((now + ttlMs) / 1000) + DAY_S,
+            },
+            ConditionExpression: 'attribute_not_exists(pk) OR lease_until < :now',
+            ExpressionAttributeValues: { ':now': now },
+          }),
+        ),
+      );
+    },
+
+    async releaseLease(source, owner) {
+      await conditional(
+        doc.send(
+          new DeleteCommand({
+            TableName,
+            Key: { pk: leasePk(source), sk: 'lease' },
+            ConditionExpression: '#owner = :owner',
+            ExpressionAttributeNames: { '#owner': 'owner' },
+            ExpressionAttributeValues: { ':owner': owner },
+          }),
+        ),
+      );
+    },
+
+    async countUpstreamCall(source, month, day, monthlyBudget) {
+      const admitted = await conditional(
+        doc.send(
+          new UpdateCommand({
+            TableName,
+            Key: { pk: upstreamPk(source), sk: `month#${month}` },
+            UpdateExpression: 'ADD calls :one SET expires_at = if_not_exists(expires_at, :gc)',
+            ...(monthlyBudget === undefined
+              ? {}
+              : { ConditionExpression: 'attribute_not_exists(calls) OR calls < :budget' }),
+            ExpressionAttributeValues: {
+              ':one': 1,
+              ':gc': Math.ceil(Date.now() / 1000) + 400 * DAY_S,
+              ...(monthlyBudget === undefined ? {} : { ':budget': monthlyBudget }),
+            },
+          }),
+        ),
+      );
+      if (!admitted) return false;
+      await doc.send(
+        new UpdateCommand({
+          TableName,
+          Key: { pk: upstreamPk(source), sk: `day#${day}` },
+          UpdateExpression: 'ADD calls :one SET expires_at = if_not_exists(expires_at, :gc)',
+          ExpressionAttributeValues: { ':one': 1, ':gc': Math.ceil(Date.now() / 1000) + 40 * DAY_S },
+        }),
+      );
+      return true;
+    },
+
+    async readUpstreamCounts(sources, month, day) {
+      const result = new Map<SourceId, UpstreamCounts>(
+        sources.map((source) => [source, { callsToday: 0, callsThisMonth: 0 }]),
+      );
+      if (sources.length === 0) return result;
+      const answer = await doc.send(
+        new BatchGetCommand({
+          RequestItems: {
+            [TableName]: {
+              Keys: sources.flatMap((source) => [
+                { pk: upstreamPk(source), sk: `month#${month}` },
+                { pk: upstreamPk(source), sk: `day#${day}` },
+              ]),
+            },
+          },
+        }),
+      );
+      for (const item of answer.Responses?.[TableName] ?? []) {
+        const source = sources.find((id) => upstreamPk(id) === item.pk);
+        const counts = source === undefined ? undefined : result.get(source);
+        const calls = typeof item.calls === 'number' ? item.calls : 0;
+        if (counts === undefined) continue;
+        if (String(item.sk).startsWith('month#')) counts.callsThisMonth = calls;
+        else counts.callsToday = calls;
+      }
+      return result;
+    },
+  };
+}

@@ -1,0 +1,251 @@
+import { describeError, logger } from '../log.js';
+import { ProviderError, type ProviderErrorCode } from '../providers/provider-error.js';
+import type { CachedValue, CacheEntry, RateCacheStore } from './cache-store.js';
+import { freshnessFor } from './freshness.js';
+import { mexicoCityDate } from './mexico-time.js';
+import type { ParsedSource, SourceId } from './rate.js';
+
+export interface RatePolicy {
+  /** How old a last good value may be and still be served (stale) after failures. */
+  maxStaleMs: number;
+  fixerMinIntervalMs: number;
+  /** Fixer's monthly call budget: a hard stop, whatever the schedule says. */
+  fixerMonthlyBudget: number;
+  /** Refetch interval once a publication is late. */
+  retryLateMs: number;
+  /** No new upstream call this long after a failed one. */
+  errorBackoffMs: number;
+  /** A refresher's lease; longer than one upstream call, so a live holder never loses it. */
+  leaseMs: number;
+  /** With nothing cached, how long a request waits for another instance's refresh. */
+  waitForWinnerMs: number;
+  pollIntervalMs: number;
+}
+
+export interface SourceError {
+  code: ProviderErrorCode;
+  message: string;
+  retryAfterSeconds?: number;
+}
+
+export interface SourceOutcome {
+  source: SourceId;
+  value: CachedValue | undefined;
+  stale: boolean;
+  error: SourceError | undefined;
+}
+
+export interface RateServiceDeps {
+  store: RateCacheStore;
+  fetchSource: (source: SourceId) => Promise<ParsedSource>;
+  now: () => number;
+  policy: RatePolicy;
+  /** Identifies this instance as a lease owner. */
+  owner: string;
+  sleep?: (ms: number) => Promise<void>;
+}
+
+const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+function newest(values: readonly string[]): string {
+  // ISO dates and instants order as strings.
+  return [...values].sort().at(-1) ?? '';
+}
+
+export function toCachedValue(
+  source: SourceId,
+  parsed: ParsedSource,
+  fetchedAt: number,
+  policy: RatePolicy,
+): CachedValue {
+  const dataDate = newest(parsed.rates.map((rate) => rate.date));
+  const { freshUntil, nextExpectedUpdate } = freshnessFor(source, { dataDate, fetchedAt }, policy);
+  return {
+    parsed,
+    dataDate,
+    dataVersion: newest(parsed.rates.map((rate) => rate.lastUpdated)),
+    fetchedAt,
+    freshUntil,
+    nextExpectedUpdate,
+  };
+}
+
+function toSourceError(error: unknown): SourceError {
+  if (error instanceof ProviderError) {
+    return {
+      code: error.code,
+      message: error.message,
+      ...(error.retryAfterSeconds === undefined ? {} : { retryAfterSeconds: error.retryAfterSeconds }),
+    };
+  }
+  logger.error('provider failed unexpectedly', { error: describeError(error) });
+  return { code: 'upstream_error', message: 'The source failed unexpectedly' };
+}
+
+/**
+ * The cache in front of the upstreams. A request never causes more than one upstream
+ * call per source and refresh: concurrent callers in this instance share one promise
+ * (single-flight), other instances lose the DynamoDB lease and serve what is stored.
+ */
+export function createRateService(deps: RateServiceDeps) {
+  const { store, policy, now } = deps;
+  const sleep = deps.sleep ?? defaultSleep;
+  const inflight = new Map<SourceId, Promise<SourceOutcome>>();
+
+  function serveStale(source: SourceId, value: CachedValue | undefined, error: SourceError): SourceOutcome {
+    if (value !== undefined && now() - value.fetchedAt <= policy.maxStaleMs) {
+      return { source, value, stale: true, error };
+    }
+    return { source, value: undefined, stale: false, error };
+  }
+
+  function backoffMs(source: SourceId, error: SourceError): number {
+    if (error.retryAfterSeconds !== undefined)
+      return Math.max(error.retryAfterSeconds * 1000, policy.errorBackoffMs);
+    // A failing Fixer must not burn its 100 calls a month: back off for a quarter interval.
+    if (source === 'fixer') return Math.max(policy.errorBackoffMs, policy.fixerMinIntervalMs / 4);
+    return policy.errorBackoffMs;
+  }
+
+  async function waitForWinner(source: SourceId, previous: CacheEntry | undefined, started: number) {
+    if (previous?.value !== undefined) {
+      // Someone else is refreshing: serve what we have, marked stale since it expired.
+      return { source, value: previous.value, stale: true, error: undefined };
+    }
+    const deadline = started + policy.waitForWinnerMs;
+    const previousErrorAt = previous?.lastError?.at;
+    while (now() < deadline) {
+      await sleep(policy.pollIntervalMs);
+      const entry = (await store.readLatest([source])).get(source);
+      if (entry?.value !== undefined) return { source, value: entry.value, stale: false, error: undefined };
+      if (entry?.lastError !== undefined && entry.lastError.at !== previousErrorAt) {
+        return serveStale(source, undefined, {
+          code: entry.lastError.code,
+          message: entry.lastError.message,
+        });
+      }
+    }
+    return serveStale(source, undefined, {
+      code: 'timeout',
+      message: 'Another refresh of this source is still in progress',
+    });
+  }
+
+  async function refresh(source: SourceId, previous: CacheEntry | undefined): Promise<SourceOutcome> {
+    const started = now();
+    if (!(await store.acquireLease(source, deps.owner, started, policy.leaseMs))) {
+      return waitForWinner(source, previous, started);
+    }
+    try {
+      // What we read before taking the lease may predate another instance's refresh that
+      // finished (and released its lease) meanwhile: look again before calling the upstream.
+      const current = (await store.readLatest([source])).get(source);
+      if (current?.value !== undefined && now() < current.value.freshUntil) {
+        return { source, value: current.value, stale: false, error: undefined };
+      }
+      if (current?.nextAttemptAt !== undefined && now() < current.nextAttemptAt) {
+        const error = current.lastError ?? {
+          code: 'upstream_error' as const,
+          message: 'The source failed recently',
+        };
+        return serveStale(source, current.value, { code: error.code, message: error.message });
+      }
+      previous = current ?? previous;
+      const month = mexicoCityDate(new Date(started)).slice(0, 7);
+      const day = mexicoCityDate(new Date(started));
+      let parsed: ParsedSource;
+      try {
+        // Counted before the call, so a crash mid-call still shows in the budget.
+        const admitted = await store.countUpstreamCall(
+          source,
+          month,
+          day,
+          source === 'fixer' ? policy.fixerMonthlyBudget : undefined,
+        );
+        if (!admitted) {
+          throw new ProviderError(
+            'quota_exhausted',
+            `Our monthly budget of ${policy.fixerMonthlyBudget} Fixer calls is spent`,
+          );
+        }
+        parsed = await deps.fetchSource(source);
+      } catch (error) {
+        const failure = toSourceError(error);
+        await store.recordFailure(
+          source,
+          { code: failure.code, message: failure.message, at: started },
+          started + backoffMs(source, failure),
+          started,
+        );
+        return serveStale(source, previous?.value, failure);
+      }
+      const value = toCachedValue(source, parsed, now(), policy);
+      const written = await store.writeLatest(source, value);
+      await store.writeHistory(source, parsed.rates, value.fetchedAt);
+      if (!written) {
+        // A newer value landed meanwhile: serve that one, never ours.
+        const stored = (await store.readLatest([source])).get(source)?.value;
+        return { source, value: stored ?? value, stale: false, error: undefined };
+      }
+      return { source, value, stale: false, error: undefined };
+    } finally {
+      await store.releaseLease(source, deps.owner).catch((error: unknown) => {
+        logger.warn('lease release failed; it will expire', { source, error: describeError(error) });
+      });
+    }
+  }
+
+  function refreshOnce(source: SourceId, previous: CacheEntry | undefined): Promise<SourceOutcome> {
+    let pending = inflight.get(source);
+    if (pending === undefined) {
+      pending = refresh(source, previous).finally(() => inflight.delete(source));
+      inflight.set(source, pending);
+    }
+    return pending;
+  }
+
+  function resolve(source: SourceId, entry: CacheEntry | undefined): Promise<SourceOutcome> | SourceOutcome {
+    const at = now();
+    if (entry?.value !== undefined && at < entry.value.freshUntil) {
+      return { source, value: entry.value, stale: false, error: undefined };
+    }
+    if (entry?.nextAttemptAt !== undefined && at < entry.nextAttemptAt) {
+      const error = entry.lastError ?? {
+        code: 'upstream_error' as const,
+        message: 'The source failed recently',
+      };
+      return serveStale(source, entry.value, { code: error.code, message: error.message });
+    }
+    return refreshOnce(source, entry);
+  }
+
+  return {
+    /** Cached values for these sources, refreshing (at most once each) what is due. */
+    async getSources(sources: readonly SourceId[]): Promise<SourceOutcome[]> {
+      const entries = await store.readLatest(sources);
+      return Promise.all(sources.map((source) => resolve(source, entries.get(source))));
+    },
+
+    /** For the scheduled refresher: refresh only the sources that are due. */
+    async refreshDue(
+      sources: readonly SourceId[],
+    ): Promise<Array<{ source: SourceId; refreshed: boolean; error?: SourceError }>> {
+      const entries = await store.readLatest(sources);
+      const at = now();
+      return Promise.all(
+        sources.map(async (source) => {
+          const entry = entries.get(source);
+          const fresh = entry?.value !== undefined && at < entry.value.freshUntil;
+          const backingOff = entry?.nextAttemptAt !== undefined && at < entry.nextAttemptAt;
+          if (fresh || backingOff) return { source, refreshed: false };
+          const outcome = await refreshOnce(source, entry);
+          return outcome.error === undefined
+            ? { source, refreshed: true }
+            : { source, refreshed: false, error: outcome.error };
+        }),
+      );
+    },
+  };
+}
+
+export type RateService = ReturnType<typeof createRateService>;

@@ -1,0 +1,104 @@
+import { createHash, randomUUID } from 'node:crypto';
+import type { APIGatewayProxyResult } from 'aws-lambda';
+import { getConfig } from '../config.js';
+import { getTableClient } from '../db/client.js';
+import { httpHandler } from '../http/handler.js';
+import { createHttpClient } from '../http/outbound.js';
+import { serviceUnavailable } from '../http/problem.js';
+import { enforceQuota } from '../http/quota-middleware.js';
+import { header, rejectUnknownQuery } from '../http/request.js';
+import { describeError, logger } from '../log.js';
+import { providers } from '../providers/index.js';
+import { getUpstreamSecrets } from '../secrets.js';
+import { createRateCacheStore } from './cache-store.js';
+import { buildRatesAnswer } from './envelope.js';
+import { DEFAULT_RETRY_LATE_MS } from './freshness.js';
+import type { SourceId } from './rate.js';
+import { createRateService, type RateService } from './rate-service.js';
+
+let service: RateService | undefined;
+
+/** One service per Lambda instance: its single-flight map is what instance-level sharing means. */
+export function getRateService(): RateService {
+  if (service !== undefined) return service;
+  const config = getConfig();
+  const http = createHttpClient({ timeoutMs: config.upstream.timeoutMs });
+  service = createRateService({
+    store: createRateCacheStore(getTableClient()),
+    fetchSource: async (source) => {
+      const secrets = await getUpstreamSecrets();
+      return providers[source]({
+        http,
+        config: {
+          ...config.upstream,
+          fixerAccessKey: secrets.fixerAccessKey,
+          banxicoToken: secrets.banxicoToken,
+        },
+      });
+    },
+    now: Date.now,
+    owner: randomUUID(),
+    policy: {
+      maxStaleMs: config.cache.maxStaleSeconds * 1000,
+      fixerMinIntervalMs: config.cache.fixerMinIntervalSeconds * 1000,
+      fixerMonthlyBudget: config.cache.fixerMonthlyBudget,
+      retryLateMs: DEFAULT_RETRY_LATE_MS,
+      errorBackoffMs: 60_000,
+      leaseMs: config.upstream.timeoutMs + 5_000,
+      waitForWinnerMs: config.upstream.timeoutMs + 1_000,
+      pollIntervalMs: 50,
+    },
+  });
+  return service;
+}
+
+export interface RatesRequest {
+  queryStringParameters: Record<string, string | undefined> | null;
+  headers: Record<string, string | undefined>;
+}
+
+/**
+ * GET /v1/rates[/provider]: the cached rates of these sources, with HTTP caching.
+ * `Cache-Control` is private (answers are per user) and lasts until the earliest
+ * "fresh until"; a matching If-None-Match gets a 304 without a body.
+ */
+export async function answerRates(
+  event: RatesRequest,
+  sources: readonly SourceId[],
+  rateService: RateService = getRateService(),
+  now: () => number = Date.now,
+): Promise<APIGatewayProxyResult> {
+  rejectUnknownQuery(event);
+  let outcomes: Awaited<ReturnType<RateService['getSources']>>;
+  try {
+    outcomes = await rateService.getSources(sources);
+  } catch (error) {
+    logger.error('rate cache unavailable', { error: describeError(error) });
+    throw serviceUnavailable('The rate cache is unavailable; try again shortly.', {
+      headers: { 'Retry-After': '5' },
+    });
+  }
+  const answer = buildRatesAnswer(outcomes, now());
+  if (Object.keys(answer.body.rates).length === 0) {
+    throw serviceUnavailable('No source could provide a rate and nothing cached can be served.', {
+      headers: { 'Retry-After': String(answer.retryAfterSeconds) },
+      extensions: { errors: answer.body.errors },
+    });
+  }
+  const body = JSON.stringify(answer.body);
+  const etag = `"${createHash('sha256').update(body).digest('base64url').slice(0, 27)}"`;
+  const headers = { ETag: etag, 'Cache-Control': `private, max-age=${answer.maxAgeSeconds}` };
+  const ifNoneMatch = header(event, 'if-none-match');
+  if (ifNoneMatch?.split(',').some((tag) => tag.trim().replace(/^W\//, '') === etag)) {
+    return { statusCode: 304, headers, body: '' };
+  }
+  return { statusCode: 200, headers: { 'Content-Type': 'application/json', ...headers }, body };
+}
+
+/**
+ * The Lambda handler of a rates route; each route is its own function in serverless.yml.
+ * The caller's quota is taken before any cache or upstream work (lib/http/quota-middleware.ts).
+ */
+export function ratesHandler(sources: readonly SourceId[]) {
+  return httpHandler((event) => answerRates(event, sources)).use(enforceQuota());
+}

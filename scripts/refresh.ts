@@ -1,0 +1,24 @@
+/**
+ * `npm run refresh`: runs the scheduled refresher once on the running local stack,
+ * through serverless-offline's Lambda invoke endpoint (so it uses the stack's own
+ * upstream configuration and secrets). In AWS: `npx serverless invoke -f refresher --stage <stage>`.
+ */
+import { readInteger } from '../lib/config.js';
+
+const lambdaPort = readInteger(process.env, 'LAMBDA_PORT', 3002, 1, 65535);
+const url = `http://127.0.0.1:${lambdaPort}/2015-03-31/functions/tipo-de-cambio-local-refresher/invocations`;
+
+try {
+  const response = await fetch(url, { method: 'POST', body: '{}', signal: AbortSignal.timeout(60_000) });
+  const text = await response.text();
+  if (!response.ok) {
+    process.stderr.write(`refresh: the stack answered HTTP ${response.status}\n`);
+    process.exit(1);
+  }
+  process.stdout.write(`${text}\n`);
+} catch (error) {
+  process.stderr.write(
+    `refresh: no local stack on Lambda port ${lambdaPort} (${error instanceof Error ? error.message : String(error)}). Start it with npm start.\n`,
+  );
+  process.exit(1);
+}
