@@ -9,7 +9,9 @@ import { mkdirSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { loadConfig, readInteger, readOrCreateLocalSecret } from '../lib/config.js';
+import { ensureDemoClient } from './lib/demo-client.js';
 import { ensureTable, startDynalite } from './lib/local-db.js';
+import { removeStackFile, writeStackFile } from './lib/stack-file.js';
 import { SERVICE_ROOT } from './lib/template.js';
 
 const sandbox = process.argv.includes('--sandbox');
@@ -128,6 +130,15 @@ async function main() {
   await ensureTable(env.DYNAMODB_ENDPOINT, config.tableName);
   env.TABLE_NAME = config.tableName;
   env.JWT_SECRET ||= readOrCreateLocalSecret(dataDir);
+  // `npm run client:*` finds this stack's database through <DATA_DIR>/stack.json.
+  writeStackFile(dataDir, {
+    dynamodbEndpoint: env.DYNAMODB_ENDPOINT,
+    tableName: config.tableName,
+    baseUrl: `http://127.0.0.1:${port}`,
+    pid: process.pid,
+  });
+  cleanups.push(() => removeStackFile(dataDir));
+  const demoClient = await ensureDemoClient(dataDir, config);
   // serverless-esbuild writes here; one folder per stack so side-by-side stacks never share a build.
   env.ESBUILD_WORK_FOLDER = `.esbuild/stack-${port}`;
   // A stale bundle of another format would be loaded first by offline: always build fresh.
@@ -164,6 +175,8 @@ async function main() {
 
   const baseUrl = `http://127.0.0.1:${port}`;
   await waitForHealth(baseUrl, offline, 180_000);
+  log(`demo client (kept in ${path.join(path.relative(SERVICE_ROOT, dataDir), 'demo-client.json')}):`);
+  log(`  ${JSON.stringify(demoClient)}`);
   process.stdout.write(`tipo-de-cambio ready at ${baseUrl}\n`);
 }
 

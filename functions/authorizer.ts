@@ -1,0 +1,16 @@
+import type { APIGatewayAuthorizerResult, APIGatewayRequestAuthorizerEvent } from 'aws-lambda';
+import { authorizeRequest } from '../lib/auth/authorize.js';
+import { createDynamoClientStore } from '../lib/auth/client-store.js';
+import { getTableClient } from '../lib/db/client.js';
+import { getSecrets } from '../lib/secrets.js';
+
+/**
+ * REQUEST authorizer for /v1/rates*: bearer token + the client's own x-api-key.
+ * Never wrapped in the HTTP middy stack: its only error answer is `Unauthorized`.
+ */
+export const handler = (event: APIGatewayRequestAuthorizerEvent): Promise<APIGatewayAuthorizerResult> =>
+  authorizeRequest(event, {
+    getClient: (clientId) => createDynamoClientStore(getTableClient()).getClient(clientId),
+    jwtSecret: async () => (await getSecrets()).jwtSecret,
+    now: Date.now,
+  });

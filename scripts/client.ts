@@ -1,0 +1,123 @@
+/**
+ * Client administration: `npm run client:<command> -- [options]`.
+ *
+ *   client:create     --name acme --plan free|pro   prints {"client_id","client_secret","api_key","plan"}
+ *   client:list                                      clients without secrets or keys
+ *   client:disable    --client-id X
+ *   client:rotate-key --client-id X                  prints {"client_id","api_key"}
+ *
+ * Without --stage they talk to the running local stack (found through
+ * <DATA_DIR>/stack.json; --data-dir or PORT/DATA_DIR as for `npm start`). With
+ * --stage <name> they use AWS: the stage's table and its API Gateway usage plans.
+ * stdout carries only the JSON answer; messages go to stderr.
+ */
+import { parseArgs } from 'node:util';
+import { createApiGatewayKeyRegistry } from '../lib/auth/api-gateway-keys.js';
+import {
+  type ApiKeyRegistry,
+  type ClientAdminDeps,
+  createClient,
+  disableClient,
+  listClients,
+  rotateApiKey,
+} from '../lib/auth/client-admin.js';
+import { createDynamoClientStore } from '../lib/auth/client-store.js';
+import { createTableClient } from '../lib/db/client.js';
+import { isPlan, PLANS } from '../lib/quota/rule.js';
+import { localDataDir, readStackFile } from './lib/stack-file.js';
+
+const SERVICE = 'tipo-de-cambio';
+const COMMANDS = ['create', 'list', 'disable', 'rotate-key'] as const;
+
+class UsageError extends Error {
+  override readonly name = 'UsageError';
+}
+
+async function connect(values: {
+  stage?: string | undefined;
+  region?: string | undefined;
+  'data-dir'?: string | undefined;
+}) {
+  if (values.stage !== undefined) {
+    const region = values.region ?? process.env.AWS_REGION ?? 'us-east-1';
+    const { APIGatewayClient } = await import('@aws-sdk/client-api-gateway');
+    const registry: ApiKeyRegistry = createApiGatewayKeyRegistry(new APIGatewayClient({ region }), {
+      service: SERVICE,
+      stage: values.stage,
+    });
+    const table = createTableClient({
+      region,
+      dynamodbEndpoint: undefined,
+      tableName: `${SERVICE}-${values.stage}`,
+    });
+    return { table, registry };
+  }
+  const dataDir = localDataDir(process.env, values['data-dir']);
+  const stack = readStackFile(dataDir);
+  if (stack === undefined) {
+    throw new UsageError(
+      `No running local stack found in ${dataDir} (start one with npm start, or pass --stage)`,
+    );
+  }
+  const table = createTableClient({
+    region: 'us-east-1',
+    dynamodbEndpoint: stack.dynamodbEndpoint,
+    tableName: stack.tableName,
+  });
+  return { table, registry: undefined };
+}
+
+function required(value: string | undefined, flag: string): string {
+  if (value === undefined || value.trim() === '') throw new UsageError(`--${flag} is required`);
+  return value.trim();
+}
+
+async function main(argv: string[]): Promise<unknown> {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: {
+      name: { type: 'string' },
+      plan: { type: 'string' },
+      'client-id': { type: 'string' },
+      stage: { type: 'string' },
+      region: { type: 'string' },
+      'data-dir': { type: 'string' },
+    },
+  });
+  const command = positionals[0];
+  if (!COMMANDS.some((known) => known === command)) {
+    throw new UsageError(`usage: scripts/client.ts <${COMMANDS.join('|')}> [options]`);
+  }
+  const { table, registry } = await connect(values);
+  const deps: ClientAdminDeps = { store: createDynamoClientStore(table), registry, now: () => new Date() };
+  try {
+    switch (command) {
+      case 'create': {
+        const name = required(values.name, 'name');
+        const plan = values.plan ?? 'free';
+        if (!isPlan(plan)) throw new UsageError(`--plan must be one of ${PLANS.join(', ')}`);
+        return await createClient(deps, { name, plan });
+      }
+      case 'list':
+        return await listClients(deps);
+      case 'disable':
+        return await disableClient(deps, required(values['client-id'], 'client-id'));
+      default:
+        return await rotateApiKey(deps, required(values['client-id'], 'client-id'));
+    }
+  } finally {
+    table.doc.destroy();
+  }
+}
+
+main(process.argv.slice(2)).then(
+  (answer) => {
+    process.stdout.write(`${JSON.stringify(answer)}\n`);
+  },
+  (error: unknown) => {
+    const message = error instanceof Error ? error.message : String(error);
+    process.stderr.write(`client: ${message}\n`);
+    process.exitCode = error instanceof UsageError ? 2 : 1;
+  },
+);

@@ -1,0 +1,68 @@
+import jwt from 'jsonwebtoken';
+import { describe, expect, it } from 'vitest';
+import {
+  InvalidTokenError,
+  issueAccessToken,
+  TOKEN_AUDIENCE,
+  TOKEN_ISSUER,
+  verifyAccessToken,
+} from '../../../lib/auth/jwt.js';
+
+const SECRET = 'jwt-secret-for-tests-0123456789abcdef';
+const NOW = Date.parse('2025-03-04T10:20:19.000Z');
+
+describe('access tokens', () => {
+  it('issues an HS256 token with sub, iss, aud, iat, exp, jti and plan', () => {
+    const { accessToken, expiresIn } = issueAccessToken(
+      { clientId: 'cl_abc', plan: 'pro' },
+      { secret: SECRET, ttlSeconds: 3600, nowMs: NOW },
+    );
+
+    const decoded = jwt.decode(accessToken, { complete: true });
+    expect(expiresIn).toBe(3600);
+    expect(decoded?.header).toEqual({ alg: 'HS256', typ: 'JWT' });
+    expect(decoded?.payload).toEqual({
+      sub: 'cl_abc',
+      iss: TOKEN_ISSUER,
+      aud: TOKEN_AUDIENCE,
+      iat: NOW / 1000,
+      exp: NOW / 1000 + 3600,
+      jti: expect.stringMatching(/^[0-9a-f-]{36}$/),
+      plan: 'pro',
+    });
+  });
+
+  it('verifies its own tokens', () => {
+    const { accessToken } = issueAccessToken(
+      { clientId: 'cl_abc', plan: 'free' },
+      { secret: SECRET, ttlSeconds: 60, nowMs: NOW },
+    );
+
+    expect(verifyAccessToken(accessToken, { secret: SECRET, nowMs: NOW + 30_000 })).toMatchObject({
+      clientId: 'cl_abc',
+      plan: 'free',
+      expiresAt: NOW / 1000 + 60,
+    });
+  });
+
+  it('tolerates 30 s of clock skew and no more', () => {
+    const { accessToken } = issueAccessToken(
+      { clientId: 'cl_abc', plan: 'free' },
+      { secret: SECRET, ttlSeconds: 60, nowMs: NOW },
+    );
+
+    expect(() => verifyAccessToken(accessToken, { secret: SECRET, nowMs: NOW + 89_000 })).not.toThrow();
+    expect(() => verifyAccessToken(accessToken, { secret: SECRET, nowMs: NOW + 91_000 })).toThrow(
+      InvalidTokenError,
+    );
+  });
+
+  it('rejects a token without jti or plan even when correctly signed', () => {
+    const base = { sub: 'cl_abc', iss: TOKEN_ISSUER, aud: TOKEN_AUDIENCE, exp: NOW / 1000 + 60 };
+    const noJti = jwt.sign({ ...base, plan: 'free' }, SECRET, { algorithm: 'HS256' });
+    const badPlan = jwt.sign({ ...base, plan: 'gold', jti: 'x' }, SECRET, { algorithm: 'HS256' });
+
+    expect(() => verifyAccessToken(noJti, { secret: SECRET, nowMs: NOW })).toThrow('jti missing');
+    expect(() => verifyAccessToken(badPlan, { secret: SECRET, nowMs: NOW })).toThrow('plan missing');
+  });
+});
