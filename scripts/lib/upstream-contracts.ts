@@ -1,0 +1,122 @@
+import type { ValidateFunction } from 'ajv';
+import Ajv2020 from 'ajv/dist/2020.js';
+import { checkDofPage } from '../../lib/providers/contracts/dof-page.js';
+import fixerError from '../../lib/providers/contracts/fixer-error.schema.json' with { type: 'json' };
+import fixerLatest from '../../lib/providers/contracts/fixer-latest.schema.json' with { type: 'json' };
+import sieError from '../../lib/providers/contracts/sie-error.schema.json' with { type: 'json' };
+import sieSeries from '../../lib/providers/contracts/sie-series.schema.json' with { type: 'json' };
+import { describeAjvErrors } from './contract.js';
+
+/**
+ * The upstream contracts (lib/providers/contracts/) applied to one answer: which shape it
+ * has (a success or the upstream's documented error) and whether it holds. Shared by the
+ * tests on the captures and by `npm run contract:live` on the real upstreams.
+ */
+
+export type UpstreamName = 'dof' | 'fixer' | 'banxico';
+
+export const UPSTREAM_SCHEMAS = { fixerLatest, fixerError, sieSeries, sieError } as const;
+export type UpstreamSchemaName = keyof typeof UPSTREAM_SCHEMAS;
+
+export interface UpstreamAnswer {
+  status: number;
+  body: Buffer;
+}
+
+export interface UpstreamVerdict {
+  /** `success`: the shape we parse rates from; `error`: the upstream's documented error shape. */
+  shape: 'success' | 'error';
+  /** Empty when the contract holds; each names the field or assertion that failed. */
+  violations: string[];
+  /** A short description of what was seen, for a person. */
+  summary: string;
+}
+
+const ajv = new Ajv2020({ allErrors: true, strict: true, allowUnionTypes: true });
+const validators = new Map<UpstreamSchemaName, ValidateFunction>();
+
+export function validateUpstreamSchema(name: UpstreamSchemaName, value: unknown): string[] {
+  let validate = validators.get(name);
+  if (validate === undefined) {
+    validate = ajv.compile(UPSTREAM_SCHEMAS[name]);
+    validators.set(name, validate);
+  }
+  return validate(value) ? [] : describeAjvErrors(validate.errors);
+}
+
+function parseJson(body: Buffer): { value: unknown } | { error: string } {
+  try {
+    return { value: JSON.parse(body.toString('utf8')) };
+  } catch {
+    return { error: 'body is not JSON' };
+  }
+}
+
+const isRecord = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
+
+function checkFixer(answer: UpstreamAnswer): UpstreamVerdict {
+  const parsed = parseJson(answer.body);
+  if ('error' in parsed)
+    return { shape: 'success', violations: [parsed.error], summary: `HTTP ${answer.status}` };
+  const json = parsed.value;
+  if (isRecord(json) && json.success === false) {
+    const error = isRecord(json.error) ? json.error : {};
+    return {
+      shape: 'error',
+      violations: validateUpstreamSchema('fixerError', json),
+      summary: `error ${String(error.code)} ${String(error.type)}`,
+    };
+  }
+  const violations = validateUpstreamSchema('fixerLatest', json);
+  const summary = isRecord(json) ? `latest ${String(json.date)}, base ${String(json.base)}` : 'not an object';
+  return {
+    shape: 'success',
+    violations: answer.status === 200 ? violations : [`HTTP ${answer.status}`, ...violations],
+    summary,
+  };
+}
+
+function checkBanxico(answer: UpstreamAnswer): UpstreamVerdict {
+  const parsed = parseJson(answer.body);
+  if ('error' in parsed)
+    return { shape: 'success', violations: [parsed.error], summary: `HTTP ${answer.status}` };
+  const json = parsed.value;
+  if (isRecord(json) && 'error' in json) {
+    const error = isRecord(json.error) ? json.error : {};
+    return {
+      shape: 'error',
+      violations: validateUpstreamSchema('sieError', json),
+      summary: `HTTP ${answer.status} error "${String(error.mensaje)}"`,
+    };
+  }
+  const violations = validateUpstreamSchema('sieSeries', json);
+  const datos =
+    isRecord(json) && isRecord(json.bmx) && Array.isArray(json.bmx.series) ? json.bmx.series[0] : undefined;
+  const newest = isRecord(datos) && Array.isArray(datos.datos) ? datos.datos.at(-1) : undefined;
+  const summary = isRecord(newest)
+    ? `${String(datos?.idSerie)} ${String(newest.fecha)} = ${String(newest.dato)}`
+    : 'no datos';
+  return {
+    shape: 'success',
+    violations: answer.status === 200 ? violations : [`HTTP ${answer.status}`, ...violations],
+    summary,
+  };
+}
+
+function checkDof(answer: UpstreamAnswer): UpstreamVerdict {
+  const report = checkDofPage(answer.body);
+  const violations = report.violations.map((violation) => `${violation.assertion} (${violation.detail})`);
+  if (answer.status !== 200) violations.unshift(`HTTP ${answer.status}`);
+  return {
+    shape: 'success',
+    violations,
+    summary: `${report.rows} rows, newest ${report.newestDate ?? 'none'}`,
+  };
+}
+
+export function checkUpstreamAnswer(name: UpstreamName, answer: UpstreamAnswer): UpstreamVerdict {
+  if (name === 'fixer') return checkFixer(answer);
+  if (name === 'banxico') return checkBanxico(answer);
+  return checkDof(answer);
+}

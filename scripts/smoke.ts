@@ -1,0 +1,268 @@
+/**
+ * `npm run smoke -- --base-url URL --client-id ID --client-secret SECRET --api-key KEY`
+ *
+ * The prototype's test plan against a running deployment (the local stack or an AWS
+ * stage): server reachable, database healthy, token issued, each rates route answers
+ * data valid against openapi.yaml, bad parameters rejected, warm response time under a
+ * bound, values plausible and mutually consistent. One line per check
+ * (`✓ name — figure` / `✗ name — reason`), a summary, exit 0 only when nothing failed.
+ *
+ * It sends about 30 rates requests in a minute: use a `pro` client (a `free` one allows
+ * 30 a minute), or lower --requests.
+ *
+ * Options: --requests N (timed warm requests, default 20), --p95-ms MS (default 1000),
+ * --timeout-ms MS per request (default 10000).
+ */
+import { parseArgs } from 'node:util';
+import { assertMatchesContract, type ContractOptions } from './lib/contract.js';
+import {
+  judgeDofAgainstFix,
+  judgeMarketAgainstFix,
+  judgePlausibility,
+  percentile,
+  type RateLike,
+  type Verdict,
+} from './lib/smoke-checks.js';
+
+class UsageError extends Error {
+  override readonly name = 'UsageError';
+}
+
+interface Options {
+  baseUrl: string;
+  clientId: string;
+  clientSecret: string;
+  apiKey: string;
+  requests: number;
+  p95Ms: number;
+  timeoutMs: number;
+}
+
+function readOptions(argv: string[]): Options {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      'base-url': { type: 'string' },
+      'client-id': { type: 'string' },
+      'client-secret': { type: 'string' },
+      'api-key': { type: 'string' },
+      requests: { type: 'string', default: '20' },
+      'p95-ms': { type: 'string', default: '1000' },
+      'timeout-ms': { type: 'string', default: '10000' },
+    },
+  });
+  const required = (name: 'base-url' | 'client-id' | 'client-secret' | 'api-key') => {
+    const value = values[name]?.trim();
+    if (value === undefined || value === '') throw new UsageError(`--${name} is required`);
+    return value;
+  };
+  const positive = (name: 'requests' | 'p95-ms' | 'timeout-ms') => {
+    const raw = values[name] ?? '';
+    if (!/^\d+$/.test(raw) || Number(raw) < 1)
+      throw new UsageError(`--${name} must be a positive whole number`);
+    return Number(raw);
+  };
+  return {
+    baseUrl: required('base-url').replace(/\/+$/, ''),
+    clientId: required('client-id'),
+    clientSecret: required('client-secret'),
+    apiKey: required('api-key'),
+    requests: positive('requests'),
+    p95Ms: positive('p95-ms'),
+    timeoutMs: positive('timeout-ms'),
+  };
+}
+
+interface Answer {
+  status: number;
+  headers: Headers;
+  body: string;
+  ms: number;
+}
+
+/** A check failed for a reason worth one line. */
+class CheckFailure extends Error {
+  override readonly name = 'CheckFailure';
+}
+
+const RATES_ROUTES = ['/v1/rates', '/v1/rates/dof', '/v1/rates/fixer', '/v1/rates/banxico'] as const;
+
+async function run(options: Options): Promise<number> {
+  const results: Array<{ name: string; verdict: Verdict }> = [];
+  const report = (name: string, verdict: Verdict) => {
+    results.push({ name, verdict });
+    const line =
+      verdict.status === 'pass'
+        ? `✓ ${name} — ${verdict.figure}`
+        : verdict.status === 'fail'
+          ? `✗ ${name} — ${verdict.reason}`
+          : `– ${name} — not checkable: ${verdict.reason}`;
+    process.stdout.write(`${line}\n`);
+  };
+  const check = async (name: string, body: () => Promise<string>) => {
+    try {
+      report(name, { status: 'pass', figure: await body() });
+    } catch (error) {
+      const reason =
+        error instanceof Error
+          ? error.name === 'TimeoutError'
+            ? `no answer within ${options.timeoutMs} ms`
+            : error.message
+          : String(error);
+      report(name, {
+        status: 'fail',
+        reason: reason.replace(/^fetch failed$/, 'fetch failed (connection refused?)'),
+      });
+    }
+  };
+
+  const request = async (
+    method: string,
+    path: string,
+    init: { headers?: Record<string, string>; body?: string } = {},
+    contractOptions: ContractOptions = {},
+  ): Promise<Answer> => {
+    const started = performance.now();
+    let response: Response;
+    try {
+      response = await fetch(`${options.baseUrl}${path}`, {
+        method,
+        headers: init.headers ?? {},
+        signal: AbortSignal.timeout(options.timeoutMs),
+        ...(init.body === undefined ? {} : { body: init.body }),
+      });
+    } catch (error) {
+      const cause = error instanceof Error && error.cause instanceof Error ? `: ${error.cause.message}` : '';
+      if (error instanceof Error && error.name === 'TimeoutError') throw error;
+      throw new CheckFailure(`${method} ${path} failed${cause}`);
+    }
+    const body = await response.text();
+    const ms = performance.now() - started;
+    // Every answer must match the contract, whatever the check looks at.
+    assertMatchesContract(
+      { method, path, status: response.status, headers: response.headers, body },
+      contractOptions,
+    );
+    return { status: response.status, headers: response.headers, body, ms };
+  };
+  const expectStatus = (answer: Answer, status: number, what: string) => {
+    if (answer.status !== status) {
+      throw new CheckFailure(
+        `${what} answered ${answer.status}, expected ${status}: ${answer.body.slice(0, 200)}`,
+      );
+    }
+  };
+
+  process.stdout.write(`smoke: ${options.baseUrl}\n`);
+
+  await check('server reachable', async () => {
+    const answer = await request('GET', '/v1/ping');
+    expectStatus(answer, 204, 'GET /v1/ping');
+    return `GET /v1/ping 204 in ${answer.ms.toFixed(0)} ms`;
+  });
+
+  await check('database healthy', async () => {
+    const answer = await request('GET', '/v1/health');
+    const health = JSON.parse(answer.body) as { status: string; checks: { database: string } };
+    if (health.checks.database !== 'ok') {
+      throw new CheckFailure(`GET /v1/health answered ${answer.status}: database ${health.checks.database}`);
+    }
+    return `GET /v1/health ${answer.status}: database ${health.checks.database} (${answer.ms.toFixed(0)} ms)`;
+  });
+
+  let authorization: Record<string, string> | undefined;
+  await check('token issued', async () => {
+    const basic = Buffer.from(
+      `${encodeURIComponent(options.clientId)}:${encodeURIComponent(options.clientSecret)}`,
+    ).toString('base64');
+    const answer = await request('POST', '/v1/auth/token', {
+      headers: { Authorization: `Basic ${basic}`, 'Content-Type': 'application/x-www-form-urlencoded' },
+      body: 'grant_type=client_credentials',
+    });
+    expectStatus(answer, 200, 'POST /v1/auth/token');
+    const token = JSON.parse(answer.body) as { access_token: string; expires_in: number };
+    authorization = { Authorization: `Bearer ${token.access_token}`, 'x-api-key': options.apiKey };
+    return `POST /v1/auth/token 200, a bearer token for ${token.expires_in} s`;
+  });
+
+  const served: Record<string, RateLike> = {};
+  for (const path of RATES_ROUTES) {
+    await check(`${path} answers valid data`, async () => {
+      if (authorization === undefined) throw new CheckFailure('no token (see "token issued")');
+      const answer = await request('GET', path, { headers: authorization });
+      expectStatus(answer, 200, `GET ${path}`);
+      const body = JSON.parse(answer.body) as {
+        rates: Record<string, RateLike>;
+        errors: Record<string, { code: string }>;
+      };
+      Object.assign(served, body.rates);
+      const rates = Object.entries(body.rates).map(([key, rate]) => `${key}=${rate.value} (${rate.date})`);
+      const errors = Object.entries(body.errors).map(([source, error]) => `${source}: ${error.code}`);
+      return `200 valid against openapi.yaml: ${rates.join(', ')}${errors.length > 0 ? `; errors ${errors.join(', ')}` : ''}`;
+    });
+  }
+
+  await check('bad parameters rejected', async () => {
+    if (authorization === undefined) throw new CheckFailure('no token (see "token issued")');
+    const answer = await request('GET', '/v1/rates?smoke_unknown=1', { headers: authorization });
+    expectStatus(answer, 400, 'GET /v1/rates?smoke_unknown=1');
+    const detail = (JSON.parse(answer.body) as { detail: string }).detail;
+    if (!detail.includes('smoke_unknown'))
+      throw new CheckFailure(`400 does not name the parameter: ${detail}`);
+    return `GET /v1/rates?smoke_unknown=1 400: "${detail}"`;
+  });
+
+  await check('requests without a token refused', async () => {
+    // serverless-offline answers an authorizer refusal with its own body (see ContractOptions).
+    const answer = await request('GET', '/v1/rates', {}, { acceptOfflineAuthorizerRefusal: true });
+    expectStatus(answer, 401, 'GET /v1/rates without a token');
+    return 'GET /v1/rates without a token 401';
+  });
+
+  await check(`response time (warm p95 of ${options.requests} < ${options.p95Ms} ms)`, async () => {
+    if (authorization === undefined) throw new CheckFailure('no token (see "token issued")');
+    const samples: number[] = [];
+    for (let i = 0; i < options.requests; i++) {
+      const answer = await request('GET', '/v1/rates', { headers: authorization });
+      expectStatus(answer, 200, `GET /v1/rates (request ${i + 1})`);
+      samples.push(answer.ms);
+    }
+    const p50 = percentile(samples, 50);
+    const p95 = percentile(samples, 95);
+    const figure = `p50 ${p50.toFixed(0)} ms, p95 ${p95.toFixed(0)} ms, max ${Math.max(...samples).toFixed(0)} ms over ${samples.length} sequential GET /v1/rates`;
+    if (p95 >= options.p95Ms) throw new CheckFailure(`${figure}: p95 not under ${options.p95Ms} ms`);
+    return figure;
+  });
+
+  report('values plausible', judgePlausibility(served));
+  report('DOF(D) = FIX(previous banking day)', judgeDofAgainstFix(served.dof, served.banxico));
+  report('Fixer close to the FIX of the same day', judgeMarketAgainstFix(served.fixer, served.banxico));
+
+  const failed = results.filter((result) => result.verdict.status === 'fail').length;
+  const passed = results.filter((result) => result.verdict.status === 'pass').length;
+  const unchecked = results.length - passed - failed;
+  process.stdout.write(
+    `smoke: ${passed} passed, ${failed} failed${unchecked > 0 ? `, ${unchecked} not checkable` : ''} — ${failed === 0 ? 'OK' : 'FAILED'}\n`,
+  );
+  return failed === 0 ? 0 : 1;
+}
+
+let options: Options;
+try {
+  options = readOptions(process.argv.slice(2));
+} catch (error) {
+  process.stderr.write(`smoke: ${error instanceof Error ? error.message : String(error)}\n`);
+  process.stderr.write(
+    'usage: npm run smoke -- --base-url URL --client-id ID --client-secret SECRET --api-key KEY [--requests 20] [--p95-ms 1000]\n',
+  );
+  process.exit(2);
+}
+run(options).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error: unknown) => {
+    process.stderr.write(`smoke: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.exitCode = 2;
+  },
+);

@@ -1,0 +1,105 @@
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { NewClientCredentials } from '../../lib/auth/client-admin.js';
+import { SERVICE_ROOT } from '../../scripts/lib/template.js';
+import {
+  createClientWithCli,
+  issueToken,
+  stopDatabaseOf,
+  warmUpFunctions,
+} from '../helpers/local-clients.js';
+import { type RunningStack, startStack } from '../helpers/stack.js';
+
+/** `npm run smoke` against the real local stack (sandbox upstreams), healthy and then without its database. */
+
+interface SmokeRun {
+  code: number;
+  stdout: string;
+}
+
+async function smoke(stack: RunningStack, client: NewClientCredentials): Promise<SmokeRun> {
+  const args = [
+    'run',
+    '--silent',
+    'smoke',
+    '--',
+    '--base-url',
+    stack.baseUrl,
+    '--client-id',
+    client.client_id,
+    '--client-secret',
+    client.client_secret,
+    '--api-key',
+    client.api_key,
+    // Generous per request: a function's first call here includes its cold start on a shared machine.
+    '--timeout-ms',
+    '30000',
+  ];
+  try {
+    const { stdout } = await promisify(execFile)('npm', args, { cwd: SERVICE_ROOT, timeout: 170_000 });
+    return { code: 0, stdout };
+  } catch (error) {
+    const failed = error as { code?: number; stdout?: string };
+    return { code: failed.code ?? -1, stdout: failed.stdout ?? '' };
+  }
+}
+
+describe('npm run smoke', () => {
+  let stack: RunningStack;
+  let client: NewClientCredentials;
+
+  beforeAll(async () => {
+    stack = await startStack({ sandbox: true });
+    client = await createClientWithCli(stack.dataDir, 'smoke', 'pro');
+    await warmUpFunctions(stack.baseUrl, [{ path: '/v1/ping' }, { method: 'POST', path: '/v1/auth/token' }]);
+    const headers = {
+      Authorization: `Bearer ${await issueToken(stack.baseUrl, client)}`,
+      'x-api-key': client.api_key,
+    };
+    await warmUpFunctions(
+      stack.baseUrl,
+      ['/v1/rates', '/v1/rates/dof', '/v1/rates/fixer', '/v1/rates/banxico'].map((path) => ({
+        path,
+        headers,
+      })),
+    );
+  }, 180_000);
+
+  afterAll(async () => {
+    await stack?.stop();
+  });
+
+  it('passes against the local stack, printing each check with its figure', async () => {
+    const run = await smoke(stack, client);
+    process.stdout.write(run.stdout);
+
+    expect(run.stdout).toMatch(/^✓ server reachable — GET \/v1\/ping 204 in \d+ ms$/m);
+    expect(run.stdout).toMatch(/^✓ database healthy — GET \/v1\/health 200: database ok/m);
+    expect(run.stdout).toMatch(/^✓ token issued — POST \/v1\/auth\/token 200/m);
+    for (const path of ['/v1/rates', '/v1/rates/dof', '/v1/rates/fixer', '/v1/rates/banxico']) {
+      expect(run.stdout).toContain(`✓ ${path} answers valid data — 200 valid against openapi.yaml`);
+    }
+    expect(run.stdout).toMatch(
+      /^✓ bad parameters rejected — .* 400: "Unknown query parameter: smoke_unknown"$/m,
+    );
+    expect(run.stdout).toMatch(/^✓ response time \(warm p95 of 20 < 1000 ms\) — p50 \d+ ms, p95 \d+ ms/m);
+    expect(run.stdout).toMatch(/^✓ values plausible — dof=20.5303, dof_para_pagos=20.5303, banxico=20.0777/m);
+    // The captures are of different weeks: DOF of 2020-11-13, FIX of 2020-11-27.
+    expect(run.stdout).toContain('– DOF(D) = FIX(previous banking day) — not checkable: DOF of 2020-11-13');
+    expect(run.stdout).toMatch(/^smoke: 12 passed, 0 failed, 1 not checkable — OK$/m);
+    expect(run.code).toBe(0);
+  }, 180_000);
+
+  it('fails on the database check, with a clear line, once the database is stopped', async () => {
+    await stopDatabaseOf(stack.dataDir);
+
+    const run = await smoke(stack, client);
+    process.stdout.write(run.stdout);
+
+    expect(run.stdout).toMatch(/^✓ server reachable/m);
+    expect(run.stdout).toMatch(/^✗ database healthy — GET \/v1\/health answered 503: database unavailable$/m);
+    expect(run.stdout).toMatch(/FAILED$/m);
+    expect(run.code).toBe(1);
+  }, 180_000);
+});
