@@ -1,0 +1,618 @@
+import { execFile } from 'node:child_process';
+import { existsSync, mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { NewClientCredentials } from '../../lib/auth/client-admin.js';
+import { createTableClient } from '../../lib/db/client.js';
+import { readStackFile } from '../../scripts/lib/stack-file.js';
+import { SERVICE_ROOT } from '../../scripts/lib/template.js';
+import { type ReplayServer, startReplayServer } from '../helpers/replay-server.js';
+import { type RunningStack, startStack } from '../helpers/stack.js';
+
+/**
+ * The web page (GET /) in headless Chromium against the real `npm start` stack, whose
+ * upstreams are a replay server this test controls. Chromium is Debian's (`.ci/run`
+ * installs it with apt-get), driven by playwright-core: no browser is ever downloaded.
+ */
+const CHROMIUM = '/usr/bin/chromium';
+const hasChromium = existsSync(CHROMIUM);
+if (!hasChromium) {
+  console.warn(`BROWSER TESTS SKIPPED: ${CHROMIUM} not found (install Debian's chromium package)`);
+}
+
+const SCREENSHOT = path.join(SERVICE_ROOT, 'test', 'e2e', 'artifacts', 'daily-report.png');
+const FIXER_KEY = 'browser-test-fixer-key';
+const BANXICO_TOKEN = 'browser-test-banxico-token';
+/** The free plan gets this many requests a minute here, so the 429 is a few clicks away. */
+const FREE_PER_MINUTE = 3;
+
+/** What the replayed captures hold, in the page's order: DOF, para pagos, FIX, Fixer. */
+const CAPTURED_VALUES = ['20.5303', '20.5303', '20.0777', '20.0753'];
+const KIND_WORDS = [
+  'DOF — published today',
+  'Para pagos — use today for USD obligations',
+  'FIX — set by Banxico today',
+  'Market — Fixer',
+];
+const SESSION_KEY = 'tipo-de-cambio.session';
+/** Token answers run scrypt and Lambdas may start cold: a busy machine needs more than vitest's 1 s. */
+const WAIT = { timeout: 15_000 };
+
+let replay: ReplayServer;
+let stack: RunningStack;
+let pro: NewClientCredentials;
+let free: NewClientCredentials;
+let stranger: NewClientCredentials;
+
+/** `npm run client:create` against this stack, exactly as a person would run it. */
+async function createClient(name: string, plan: 'free' | 'pro'): Promise<NewClientCredentials> {
+  const { stdout } = await promisify(execFile)(
+    'npm',
+    ['run', '--silent', 'client:create', '--', '--name', name, '--plan', plan],
+    { cwd: SERVICE_ROOT, env: { ...process.env, DATA_DIR: stack.dataDir } },
+  );
+  const line = stdout
+    .trim()
+    .split('\n')
+    .findLast((text) => text.startsWith('{'));
+  return JSON.parse(line ?? stdout);
+}
+
+beforeAll(async () => {
+  replay = await startReplayServer({ fixerAccessKey: FIXER_KEY, banxicoToken: BANXICO_TOKEN });
+  stack = await startStack({
+    env: {
+      DOF_URL: replay.dofUrl,
+      FIXER_BASE_URL: replay.fixerBaseUrl,
+      BANXICO_BASE_URL: replay.banxicoBaseUrl,
+      FIXER_ACCESS_KEY: FIXER_KEY,
+      BANXICO_TOKEN: BANXICO_TOKEN,
+      QUOTA_FREE_PER_MINUTE: String(FREE_PER_MINUTE),
+    },
+  });
+  let warmup: NewClientCredentials;
+  [pro, free, stranger, warmup] = await Promise.all([
+    createClient('web-pro', 'pro'),
+    createClient('web-free', 'free'),
+    createClient('web-stranger', 'free'),
+    createClient('web-warmup', 'pro'),
+  ]);
+  await warmUp(warmup);
+}, 240_000);
+
+/**
+ * One call to every route the page uses, with its own client, before any browser test:
+ * serverless offline starts each Lambda on first use, which on a busy machine can take
+ * most of a function's 10 s timeout, and the first rates call also fills the cache.
+ */
+async function warmUp(client: NewClientCredentials) {
+  const retrying = async (call: () => Promise<Response>) => {
+    for (let attempt = 1; ; attempt++) {
+      const response = await call();
+      if (response.status < 500 || attempt === 3) return response;
+    }
+  };
+  const basic = Buffer.from(`${client.client_id}:${client.client_secret}`).toString('base64');
+  const token = await retrying(() =>
+    fetch(`${stack.baseUrl}/v1/auth/token`, {
+      method: 'POST',
+      headers: { Authorization: `Basic ${basic}`, 'Content-Type': 'application/x-www-form-urlencoded' },
+      body: 'grant_type=client_credentials',
+    }),
+  );
+  const { access_token } = (await token.json()) as { access_token: string };
+  const headers = { Authorization: `Bearer ${access_token}`, 'x-api-key': client.api_key };
+  for (const route of ['/', '/v1/rates', '/v1/rates/dof', '/v1/rates/fixer', '/v1/rates/banxico']) {
+    const response = await retrying(() => fetch(`${stack.baseUrl}${route}`, { headers }));
+    if (response.status !== 200) throw new Error(`warm-up: GET ${route} answered ${response.status}`);
+  }
+}
+
+afterAll(async () => {
+  await stack?.stop();
+  await replay?.close();
+});
+
+describe('GET / on the local stack (the esbuild bundle serverless offline runs)', () => {
+  it('serves the page with a strict Content-Security-Policy and no caching surprises', async () => {
+    const response = await fetch(`${stack.baseUrl}/`);
+    const html = await response.text();
+
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-type')).toBe('text/html; charset=utf-8');
+    const csp = response.headers.get('content-security-policy') ?? '';
+    expect(csp).toMatch(
+      /^default-src 'none'; script-src 'sha256-[A-Za-z0-9+/]+=*'; style-src 'sha256-[A-Za-z0-9+/]+=*'; connect-src 'self'; img-src 'self' data:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'$/,
+    );
+    expect(response.headers.get('x-content-type-options')).toBe('nosniff');
+    expect(response.headers.get('referrer-policy')).toBe('no-referrer');
+    expect(response.headers.get('cache-control')).toBe('no-cache');
+    expect(html).toContain('<html lang="es-MX">');
+    expect(html).toContain('Reporte diario');
+
+    const again = await fetch(`${stack.baseUrl}/`, {
+      headers: { 'If-None-Match': response.headers.get('etag') ?? '' },
+    });
+    expect(again.status).toBe(304);
+  });
+});
+
+describe.skipIf(!hasChromium)('the web page in headless Chromium', () => {
+  let browser: Browser;
+  const contexts: BrowserContext[] = [];
+
+  beforeAll(async () => {
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: [
+        '--headless',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+        '--disable-quic',
+      ],
+    });
+  }, 60_000);
+
+  afterAll(async () => {
+    for (const context of contexts) await context.close().catch(() => undefined);
+    await browser?.close();
+  });
+
+  /** A fresh tab (own sessionStorage) on the page. */
+  async function openPage(viewport = { width: 1280, height: 900 }): Promise<Page> {
+    const context = await browser.newContext({
+      viewport,
+      locale: 'es-MX',
+      timezoneId: 'America/Mexico_City',
+    });
+    contexts.push(context);
+    const page = await context.newPage();
+    await page.goto(`${stack.baseUrl}/`);
+    return page;
+  }
+
+  async function fillSignIn(
+    page: Page,
+    client: Pick<NewClientCredentials, 'client_id' | 'api_key'>,
+    secret: string,
+  ) {
+    await page.getByLabel('ID de cliente').fill(client.client_id);
+    await page.getByLabel('Secreto del cliente').fill(secret);
+    await page.getByLabel('Clave de API').fill(client.api_key);
+    await page.getByRole('button', { name: 'Entrar' }).click();
+  }
+
+  const values = (page: Page) => page.getByTestId('value').allTextContents();
+  const alertText = (page: Page) => page.locator('#alert').textContent();
+
+  /**
+   * serverless offline answers 504 when a Lambda it (re)starts misses its 10 s timeout, which
+   * happens on a busy machine; the page then says the service had a problem (as it should).
+   * Only that is retried, loudly; any other answer is the test's to judge.
+   */
+  async function retryOn504(page: Page, act: () => Promise<void>, matches: (pathname: string) => boolean) {
+    let action = act;
+    for (let attempt = 1; ; attempt++) {
+      const answered = page.waitForResponse(
+        (response) => matches(new URL(response.url()).pathname) && response.status() !== 401,
+        { timeout: 45_000 },
+      );
+      await action();
+      const response = await answered;
+      await expect.poll(() => page.locator('#rates').getAttribute('aria-busy'), WAIT).toBe('false');
+      if (response.status() !== 504 || attempt === 3) return;
+      console.warn(`browser test: ${response.url()} answered 504 (cold Lambda on a busy machine); retrying`);
+      action = () => page.getByRole('button', { name: 'Actualizar', exact: true }).click();
+    }
+  }
+
+  async function signIn(page: Page, client: NewClientCredentials) {
+    await retryOn504(
+      page,
+      () => fillSignIn(page, client, client.client_secret),
+      (pathname) => pathname.startsWith('/v1/rates'),
+    );
+    if ((await page.getByTestId('value').count()) === 0) {
+      throw new Error(`signed in but no rates are shown; the page says: "${await alertText(page)}"`);
+    }
+  }
+
+  /** Clicks a button and waits for the rates answer it causes. */
+  async function clickAndWait(page: Page, name: string, pathname: string) {
+    await retryOn504(
+      page,
+      () => page.getByRole('button', { name, exact: true }).click(),
+      (path) => path === pathname,
+    );
+  }
+
+  it('says plainly when the client id or secret is wrong', async () => {
+    const page = await openPage();
+
+    await page.getByRole('button', { name: 'Entrar' }).click();
+    expect(await alertText(page)).toBe('Falta llenar: ID de cliente, secreto del cliente, clave de API.');
+
+    await fillSignIn(page, stranger, 'not-the-secret');
+
+    await expect
+      .poll(() => alertText(page))
+      .toBe('El ID de cliente o el secreto no son correctos. Revísalos e intenta de nuevo.');
+    expect(await page.locator('#sign-in').isVisible()).toBe(true);
+    expect(await page.locator('#report').isVisible()).toBe(false);
+    expect(await page.getByLabel('Secreto del cliente').getAttribute('aria-invalid')).toBe('true');
+    expect(await page.evaluate((key) => sessionStorage.getItem(key), SESSION_KEY)).toBeNull();
+
+    // Right client and secret, but another client's API key: the API answers 403.
+    await fillSignIn(page, { client_id: pro.client_id, api_key: stranger.api_key }, pro.client_secret);
+    await expect
+      .poll(() => alertText(page), WAIT)
+      .toBe('La clave de API no corresponde a este cliente. Revísala e inicia sesión de nuevo.');
+    expect(await page.locator('#sign-in').isVisible()).toBe(true);
+    expect(await page.getByLabel('ID de cliente').inputValue()).toBe(pro.client_id);
+    expect(await page.evaluate((key) => sessionStorage.getItem(key), SESSION_KEY)).toBeNull();
+  }, 60_000);
+
+  it('signs in with a client made by client:create and shows the four rates side by side', async () => {
+    const page = await openPage();
+    const problems: string[] = [];
+    const foreign: string[] = [];
+    page.on('console', (message) => {
+      if (message.type() === 'error' || message.type() === 'warning') problems.push(message.text());
+    });
+    page.on('pageerror', (error) => problems.push(error.message));
+    page.on('request', (request) => {
+      if (!request.url().startsWith(stack.baseUrl) && !request.url().startsWith('data:')) {
+        foreign.push(request.url());
+      }
+    });
+
+    await signIn(page, pro);
+
+    expect(await values(page)).toEqual(CAPTURED_VALUES);
+    expect(await page.locator('#rates .kind').allTextContents()).toEqual(KIND_WORDS);
+    expect(await page.locator('#rates .card-title').allTextContents()).toEqual([
+      'DOF',
+      'Para pagos',
+      'FIX',
+      'Mercado',
+    ]);
+    // Its date, when the source published it, when we fetched it: on every card.
+    for (const card of await page.locator('#rates .card').all()) {
+      expect(await card.locator('dt').allTextContents()).toEqual([
+        'Fecha del valor',
+        'Publicado por la fuente',
+        'Consultado por nosotros',
+      ]);
+    }
+    expect(await page.locator('[data-rate="banxico"] dd').first().textContent()).toBe(
+      'viernes, 27 de noviembre de 2020',
+    );
+    expect(await page.locator('[data-rate="banxico"] dd').nth(1).textContent()).toBe('27 nov 2020, 12:00');
+    expect(await page.getByTestId('stale-badge').count()).toBe(0);
+    // Side by side on a desktop screen: one row.
+    const tops = await page
+      .locator('#rates .card')
+      .evaluateAll((cards) => cards.map((card) => Math.round(card.getBoundingClientRect().top)));
+    expect(new Set(tops).size).toBe(1);
+
+    expect(await page.locator('#quota').textContent()).toMatch(
+      /^Consultas restantes: 299 en este minuto; se renuevan en \d+ (s|min)\. Tu plan: 300 por minuto, 50,000 por día\.$/,
+    );
+    expect(await page.locator('#spread').textContent()).toBe(
+      'Diferencia entre el más alto (Para pagos, 20.5303) y el más bajo (Mercado, 20.0753): 0.4550 pesos, 2.27% del más bajo.',
+    );
+    expect(await page.locator('#dof-check').textContent()).toContain(
+      'El DOF del 13 nov 2020 publica el FIX del 12 nov 2020',
+    );
+    expect(await page.locator('#account-client').textContent()).toBe(pro.client_id);
+    // Focus moves to the report; the token is kept for this tab only; the secret nowhere.
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe('report-title');
+    const storage = await page.evaluate(() => ({
+      session: JSON.stringify(sessionStorage),
+      local: localStorage.length,
+    }));
+    expect(storage.session).toContain('token');
+    expect(storage.session).not.toContain(pro.client_secret);
+    expect(storage.local).toBe(0);
+    expect(problems).toEqual([]);
+    expect(foreign).toEqual([]);
+
+    mkdirSync(path.dirname(SCREENSHOT), { recursive: true });
+    await page.screenshot({ path: SCREENSHOT, fullPage: true });
+  }, 60_000);
+
+  it('shows each source alone with its button, and refreshes', async () => {
+    const page = await openPage();
+    await signIn(page, pro);
+
+    await clickAndWait(page, 'Fixer', '/v1/rates/fixer');
+    expect(await values(page)).toEqual(['20.0753']);
+    expect(await page.locator('#report-title').textContent()).toBe('Fixer');
+    expect(await page.getByRole('button', { name: 'Fixer' }).getAttribute('aria-pressed')).toBe('true');
+    expect(await page.locator('#summary').isVisible()).toBe(false);
+
+    await clickAndWait(page, 'Diario Oficial', '/v1/rates/dof');
+    expect(await values(page)).toEqual(['20.5303', '20.5303']);
+    expect(await page.locator('#rates .kind').allTextContents()).toEqual(KIND_WORDS.slice(0, 2));
+
+    await clickAndWait(page, 'Banxico', '/v1/rates/banxico');
+    expect(await values(page)).toEqual(['20.0777']);
+    const quotaBefore = await page.locator('#quota').textContent();
+
+    // Refresh asks the server again (revalidating its private cache) and keeps the view.
+    await clickAndWait(page, 'Actualizar', '/v1/rates/banxico');
+    expect(await values(page)).toEqual(['20.0777']);
+    expect(await page.locator('#quota').textContent()).not.toBe(quotaBefore);
+
+    await clickAndWait(page, 'Reporte diario', '/v1/rates');
+    expect(await values(page)).toEqual(CAPTURED_VALUES);
+    expect(await alertText(page)).toBe('');
+  }, 60_000);
+
+  it('renews the token with the credentials it holds when the token expired or is refused', async () => {
+    const page = await openPage();
+    await signIn(page, pro);
+    const tokenNow = () =>
+      page.evaluate((key) => JSON.parse(sessionStorage.getItem(key) ?? '{}').token as string, SESSION_KEY);
+    const setSession = (patch: Record<string, unknown>) =>
+      page.evaluate(
+        ([key, change]) => {
+          const session = JSON.parse(sessionStorage.getItem(key) ?? '{}');
+          sessionStorage.setItem(key, JSON.stringify({ ...session, ...change }));
+        },
+        [SESSION_KEY, patch] as const,
+      );
+
+    // Expired by the clock: renewed before the request.
+    await setSession({ expiresAt: Date.now() - 1000, token: 'expired' });
+    await clickAndWait(page, 'Actualizar', '/v1/rates');
+    expect(await values(page)).toEqual(CAPTURED_VALUES);
+    const renewed = await tokenNow();
+    expect(renewed).not.toBe('expired');
+
+    // Refused by the server (a 401): renewed and retried once.
+    await setSession({ token: 'garbage' });
+    const statuses: number[] = [];
+    page.on('response', (response) => {
+      if (new URL(response.url()).pathname === '/v1/rates') statuses.push(response.status());
+    });
+    await page.getByRole('button', { name: 'Actualizar' }).click();
+    await expect.poll(() => statuses.includes(200), WAIT).toBe(true);
+    expect(statuses[0]).toBe(401);
+    expect(await tokenNow()).not.toBe('garbage');
+    expect(await alertText(page)).toBe('');
+    expect(await values(page)).toEqual(CAPTURED_VALUES);
+  }, 60_000);
+
+  it('asks to sign in again when the token expired and the page no longer has the credentials', async () => {
+    const page = await openPage();
+    await signIn(page, pro);
+
+    // After a reload only the token is left (the secret is never stored): expired → sign in.
+    await page.evaluate((key) => {
+      const session = JSON.parse(sessionStorage.getItem(key) ?? '{}');
+      sessionStorage.setItem(key, JSON.stringify({ ...session, expiresAt: Date.now() - 1000 }));
+    }, SESSION_KEY);
+    await page.reload();
+    expect(await alertText(page)).toBe('Tu sesión expiró. Vuelve a iniciar sesión.');
+    expect(await page.locator('#sign-in').isVisible()).toBe(true);
+    expect(await page.getByLabel('ID de cliente').inputValue()).toBe(pro.client_id);
+
+    // A token the server no longer accepts: the same message, found out from the 401.
+    await signIn(page, pro);
+    await page.evaluate((key) => {
+      const session = JSON.parse(sessionStorage.getItem(key) ?? '{}');
+      sessionStorage.setItem(key, JSON.stringify({ ...session, token: 'revoked.token.value' }));
+    }, SESSION_KEY);
+    await page.reload();
+    await expect.poll(() => alertText(page), WAIT).toBe('Tu sesión expiró. Vuelve a iniciar sesión.');
+    expect(await page.locator('#report').isVisible()).toBe(false);
+    expect(await page.evaluate((key) => sessionStorage.getItem(key), SESSION_KEY)).toBeNull();
+  }, 60_000);
+
+  it('says so when the API cannot be reached', async () => {
+    const page = await openPage();
+    await signIn(page, pro);
+
+    await page.route('**/v1/rates**', (route) => route.abort('connectionrefused'));
+    await page.getByRole('button', { name: 'Actualizar' }).click();
+
+    await expect
+      .poll(() => alertText(page))
+      .toBe('No pudimos comunicarnos con el servicio. Revisa tu conexión a internet e intenta de nuevo.');
+    await page.unroute('**/v1/rates**');
+    await clickAndWait(page, 'Actualizar', '/v1/rates');
+    expect(await alertText(page)).toBe('');
+  }, 60_000);
+
+  it('shows when to retry once the quota is spent', async () => {
+    const page = await openPage();
+    await signIn(page, free);
+    expect(await page.locator('#quota').textContent()).toMatch(/Tu plan: 3 por minuto/);
+
+    const statuses: number[] = [];
+    for (let click = 0; click < FREE_PER_MINUTE * 3 && !statuses.includes(429); click++) {
+      const answered = page.waitForResponse((response) => new URL(response.url()).pathname === '/v1/rates');
+      await page.getByRole('button', { name: 'Actualizar' }).click();
+      statuses.push((await answered).status());
+      await expect.poll(() => page.locator('#rates').getAttribute('aria-busy'), WAIT).toBe('false');
+    }
+
+    expect(statuses).toContain(429);
+    expect(await alertText(page)).toMatch(
+      /^Alcanzaste el límite de consultas de tu plan\. Intenta de nuevo en \d+ (s|min) \(a las \d{1,2}:\d{2}:\d{2}\)\.$/,
+    );
+    expect(await page.locator('#quota').textContent()).toMatch(/^Consultas restantes: 0 en este minuto/);
+    // What was shown stays on screen.
+    expect(await values(page)).toHaveLength(4);
+  }, 60_000);
+
+  it('works by keyboard and fits a phone screen', async () => {
+    const page = await openPage({ width: 375, height: 740 });
+
+    await page.getByLabel('ID de cliente').focus();
+    await page.keyboard.type(pro.client_id);
+    await page.keyboard.press('Tab');
+    await page.keyboard.type(pro.client_secret);
+    await page.keyboard.press('Tab');
+    await page.keyboard.type(pro.api_key);
+    await page.keyboard.press('Enter');
+    await expect.poll(() => values(page), WAIT).toEqual(CAPTURED_VALUES);
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe('report-title');
+
+    const focused = async () => page.evaluate(() => document.activeElement?.textContent?.trim());
+    await page.keyboard.press('Tab');
+    expect(await focused()).toBe('Reporte diario');
+    await page.keyboard.press('Tab');
+    expect(await focused()).toBe('Fixer');
+    const answered = page.waitForResponse(
+      (response) => new URL(response.url()).pathname === '/v1/rates/fixer',
+    );
+    await page.keyboard.press('Enter');
+    await answered;
+    await expect.poll(() => values(page), WAIT).toEqual(['20.0753']);
+
+    const width = await page.evaluate(() => ({
+      content: document.documentElement.scrollWidth,
+      viewport: window.innerWidth,
+    }));
+    expect(width.content).toBeLessThanOrEqual(width.viewport);
+
+    await page.getByRole('button', { name: 'Cerrar sesión' }).click();
+    expect(await page.locator('#sign-in').isVisible()).toBe(true);
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe('client-id');
+    expect(await page.evaluate(() => sessionStorage.length)).toBe(0);
+    expect(await page.locator('#status').textContent()).toBe('Sesión cerrada.');
+  }, 60_000);
+
+  it("checks today's DOF against the previous banking day's FIX, and explains a total outage", async () => {
+    const page = await openPage();
+    await signIn(page, pro);
+    const rate = (value: number, date: string, kind: string) => ({
+      value,
+      date,
+      last_updated: `${date}T18:00:00.000Z`,
+      kind,
+      source: 'synthetic',
+      fetched_at: '2020-11-17T15:00:00.000Z',
+      stale: false,
+      fresh_until: '2020-11-18T06:00:00.000Z',
+      next_update: '2020-11-18T06:00:00.000Z',
+      provenance: {},
+    });
+    const quotaHeaders = { 'RateLimit-Policy': '"minute";q=300;w=60', RateLimit: '"minute";r=250;t=30' };
+    // Tuesday 17 Nov 2020: Monday the 16th was a bank holiday, so the DOF prints Friday the 13th's FIX.
+    let body: unknown = {
+      base: 'USD',
+      quote: 'MXN',
+      rates: {
+        dof: rate(20.3987, '2020-11-17', 'dof'),
+        dof_para_pagos: rate(20.5303, '2020-11-17', 'para_pagos'),
+        banxico: rate(20.3987, '2020-11-13', 'fix'),
+        fixer: rate(20.25, '2020-11-17', 'market'),
+      },
+      errors: {},
+    };
+    let status = 200;
+    await page.route('**/v1/rates', (route) =>
+      route.fulfill({
+        status,
+        headers: {
+          ...quotaHeaders,
+          'Cache-Control': 'no-store',
+          ...(status === 503 ? { 'Retry-After': '30' } : {}),
+        },
+        contentType: status === 200 ? 'application/json' : 'application/problem+json',
+        body: JSON.stringify(body),
+      }),
+    );
+
+    await clickAndWait(page, 'Actualizar', '/v1/rates');
+    expect(await page.locator('#dof-check').textContent()).toBe(
+      'Revisión DOF = FIX: correcta. El DOF del 17 nov 2020 (20.3987) es igual al FIX del 13 nov 2020.',
+    );
+    expect(await page.locator('#spread').textContent()).toBe(
+      'Diferencia entre el más alto (Para pagos, 20.5303) y el más bajo (Mercado, 20.2500): 0.2803 pesos, 1.38% del más bajo.',
+    );
+    expect(await page.locator('#quota').textContent()).toBe(
+      'Consultas restantes: 250 en este minuto; se renuevan en 30 s. Tu plan: 300 por minuto.',
+    );
+
+    body = {
+      type: 'about:blank',
+      title: 'Service Unavailable',
+      status: 503,
+      detail: 'No source could provide a rate and nothing cached can be served.',
+      errors: {
+        dof: { code: 'layout_changed', message: 'x' },
+        fixer: { code: 'quota_exhausted', message: 'x' },
+        banxico: { code: 'timeout', message: 'x' },
+      },
+    };
+    status = 503;
+    await clickAndWait(page, 'Actualizar', '/v1/rates');
+    expect(await alertText(page)).toMatch(
+      /^Ninguna fuente pudo dar un tipo de cambio ahora\. Intenta de nuevo en 30 s \(a las [\d:]+\)\.$/,
+    );
+    expect(await values(page)).toEqual([]);
+    expect(await page.locator('#source-errors-list li').allTextContents()).toEqual([
+      'Diario Oficial (DOF y para pagos): la fuente cambió el formato de su respuesta y no pudimos leer el valor. No hay un valor que mostrar.',
+      'Fixer (mercado): se agotaron las consultas del servicio a esta fuente por este mes. No hay un valor que mostrar.',
+      'Banxico (FIX): la fuente no respondió a tiempo. No hay un valor que mostrar.',
+    ]);
+    // Words, never codes or raw JSON.
+    expect(await page.evaluate(() => document.getElementById('main')?.textContent)).not.toMatch(
+      /layout_changed|\{"|Service Unavailable/,
+    );
+  }, 60_000);
+
+  // Last: it leaves Banxico failing over its error backoff.
+  it('marks a rate stale, with its age, when its source fails after the value ran out of freshness', async () => {
+    const page = await openPage();
+    await signIn(page, pro);
+    expect(await page.getByTestId('stale-badge').count()).toBe(0);
+
+    replay.setFault('banxico', { status: 500 });
+    const local = readStackFile(stack.dataDir);
+    if (local === undefined) throw new Error('no stack.json in the stack data dir');
+    const table = createTableClient({
+      region: 'us-east-1',
+      dynamodbEndpoint: local.dynamodbEndpoint,
+      tableName: local.tableName,
+    });
+    await table.doc.send(
+      new UpdateCommand({
+        TableName: local.tableName,
+        Key: { pk: 'rate#banxico', sk: 'latest' },
+        UpdateExpression: 'SET fresh_until = :past',
+        ConditionExpression: 'attribute_exists(pk)',
+        ExpressionAttributeValues: { ':past': Date.now() - 1000 },
+      }),
+    );
+
+    await clickAndWait(page, 'Actualizar', '/v1/rates');
+
+    const banxico = page.locator('[data-rate="banxico"]');
+    expect(await banxico.getByTestId('stale-badge').textContent()).toMatch(
+      /^Desactualizado · hace \d+ (s|min)$/,
+    );
+    expect(await banxico.getByTestId('value').textContent()).toBe('20.0777');
+    expect(await banxico.locator('.stale-note').textContent()).toMatch(
+      /^No pudimos actualizarlo: es el último valor bueno que tenemos, consultado hace \d+ (s|min)\.$/,
+    );
+    expect(await page.getByTestId('stale-badge').count()).toBe(1);
+    expect(await page.locator('#source-errors-list li').allTextContents()).toEqual([
+      'Banxico (FIX): la fuente respondió con un error. Mostramos el último valor bueno, marcado como desactualizado.',
+    ]);
+    expect(await values(page)).toEqual(CAPTURED_VALUES);
+    await page.screenshot({ path: path.join(path.dirname(SCREENSHOT), 'stale-rate.png'), fullPage: true });
+    replay.setFault('banxico', undefined);
+  }, 60_000);
+});
