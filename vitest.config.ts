@@ -4,6 +4,8 @@ export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
     environment: 'node',
+    // lib/web/app.css is imported as text (`?raw`); Vitest blanks CSS it is not told to process.
+    css: { include: [/\/lib\/web\//] },
     testTimeout: 20_000,
     hookTimeout: 120_000,
     // e2e suites each start their own stack on free ports; two cores keep this small.

@@ -4,7 +4,15 @@
  * events; test/unit/template.test.ts checks the two agree.
  */
 export const PUBLIC_ROUTES: ReadonlyArray<{ method: string; path: string }> = [
+  { method: 'GET', path: '/' },
   { method: 'GET', path: '/v1/health' },
+  { method: 'GET', path: '/v1/ping' },
+  { method: 'GET', path: '/v1/rates' },
+  { method: 'GET', path: '/v1/rates/dof' },
+  { method: 'GET', path: '/v1/rates/fixer' },
+  { method: 'GET', path: '/v1/rates/banxico' },
+  { method: 'POST', path: '/v1/auth/token' },
+  { method: 'GET', path: '/v1/openapi.json' },
 ];
 
 export function allowedMethods(path: string): string[] {

@@ -12,10 +12,27 @@ import {
   type Template,
 } from '../helpers/template.js';
 
+const RATES_ACTIONS = [
+  'dynamodb:BatchGetItem',
+  'dynamodb:PutItem',
+  'dynamodb:UpdateItem',
+  'dynamodb:DeleteItem',
+];
+
 /** The DynamoDB actions each function's code uses: a role may grant these and nothing more. */
 const DYNAMODB_ACTIONS_ALLOWED: Record<string, string[]> = {
   health: ['dynamodb:GetItem', 'dynamodb:BatchGetItem'],
   notFound: [],
+  ping: [],
+  openapi: [],
+  rates: RATES_ACTIONS,
+  ratesDof: RATES_ACTIONS,
+  ratesFixer: RATES_ACTIONS,
+  ratesBanxico: RATES_ACTIONS,
+  refresher: RATES_ACTIONS,
+  token: ['dynamodb:GetItem', 'dynamodb:UpdateItem'],
+  authorizer: ['dynamodb:GetItem'],
+  web: [],
 };
 
 let template: Template;
