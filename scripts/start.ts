@@ -143,6 +143,8 @@ async function main() {
   env.ESBUILD_WORK_FOLDER = `.esbuild/stack-${port}`;
   // A stale bundle of another format would be loaded first by offline: always build fresh.
   rmSync(path.join(SERVICE_ROOT, env.ESBUILD_WORK_FOLDER), { recursive: true, force: true });
+  const buildDir = path.join(SERVICE_ROOT, env.ESBUILD_WORK_FOLDER);
+  cleanups.push(() => rmSync(buildDir, { recursive: true, force: true }));
 
   const cli = createRequire(import.meta.url).resolve('serverless/bin/serverless.js');
   const offline = spawn(

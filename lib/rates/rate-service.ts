@@ -114,8 +114,11 @@ export function createRateService(deps: RateServiceDeps) {
     }
     const deadline = started + policy.waitForWinnerMs;
     const previousErrorAt = previous?.lastError?.at;
+    let interval = policy.pollIntervalMs;
     while (now() < deadline) {
-      await sleep(policy.pollIntervalMs);
+      // Growing, jittered polls: many waiting instances must not flood the table.
+      await sleep(Math.min(interval, Math.max(0, deadline - now())) * (0.75 + Math.random() / 2));
+      interval = Math.min(interval * 1.5, 500);
       const entry = (await store.readLatest([source])).get(source);
       if (entry?.value !== undefined) return { source, value: entry.value, stale: false, error: undefined };
       if (entry?.lastError !== undefined && entry.lastError.at !== previousErrorAt) {

@@ -44,8 +44,10 @@ export function getRateService(): RateService {
       fixerMonthlyBudget: config.cache.fixerMonthlyBudget,
       retryLateMs: DEFAULT_RETRY_LATE_MS,
       errorBackoffMs: 60_000,
-      leaseMs: config.upstream.timeoutMs + 5_000,
-      waitForWinnerMs: config.upstream.timeoutMs + 1_000,
+      // Longer than any Lambda can live (the refresher's timeout is 30 s): a live holder
+      // never loses its lease, a crashed one's runs out within a minute.
+      leaseMs: 35_000,
+      waitForWinnerMs: config.upstream.timeoutMs + 2_000,
       pollIntervalMs: 50,
     },
   });

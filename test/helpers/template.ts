@@ -20,7 +20,7 @@ export function packageProd(): Promise<{ dir: string; template: Template }> {
       ESBUILD_WORK_FOLDER: `.esbuild/package-${process.pid}`,
     };
     // Whatever the developer's shell holds must not leak into the deployable template.
-    for (const name of ['JWT_SECRET', 'FIXER_ACCESS_KEY', 'BANXICO_TOKEN', 'DYNAMODB_ENDPOINT'])
+    for (const name of ['JWT_SECRET', 'FIXER_ACCESS_KEY', 'BANXICO_TOKEN', 'DYNAMODB_ENDPOINT', 'TABLE_NAME'])
       delete env[name];
     await promisify(execFile)(process.execPath, [cli, 'package', '--stage', 'prod', '--package', dir], {
       cwd: SERVICE_ROOT,
