@@ -87,7 +87,7 @@ describe('npm run smoke', () => {
     expect(run.stdout).toMatch(/^✓ values plausible — dof=20.5303, dof_para_pagos=20.5303, banxico=20.0777/m);
     // The captures are of different weeks: DOF of 2020-11-13, FIX of 2020-11-27.
     expect(run.stdout).toContain('– DOF(D) = FIX(previous banking day) — not checkable: DOF of 2020-11-13');
-    expect(run.stdout).toMatch(/^smoke: 12 passed, 0 failed, 1 not checkable — OK$/m);
+    expect(run.stdout).toMatch(/^smoke OK: 12 checks ok, 0 failing, 1 not checkable$/m);
     expect(run.code).toBe(0);
   }, 180_000);
 

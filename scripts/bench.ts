@@ -1,0 +1,554 @@
+/**
+ * `npm run bench`: one table of figures, all measured in this run on this machine, with
+ * the method beside each; the same figures go to bench/results.json (git-ignored) so
+ * runs can be compared. Starts and stops its own replay server, dynalite and stack on
+ * free ports; every phase is bounded. Goals are reported (✓/✗), not enforced: the exit
+ * code is non-zero only when the bench itself crashes.
+ */
+import { execFile, spawn } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import os from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { BatchWriteItemCommand, type DynamoDBClient, ScanCommand } from '@aws-sdk/client-dynamodb';
+import { BatchGetCommand } from '@aws-sdk/lib-dynamodb';
+import { createTableClient } from '../lib/db/client.js';
+import { providers } from '../lib/providers/index.js';
+import { consumeQuota } from '../lib/quota/consume-quota.js';
+import { createDynamoCounterStore } from '../lib/quota/counter-store.js';
+import { DEFAULT_QUOTA_LIMITS } from '../lib/quota/rule.js';
+import { createRateCacheStore } from '../lib/rates/cache-store.js';
+import { DEFAULT_RETRY_LATE_MS } from '../lib/rates/freshness.js';
+import { SOURCE_IDS } from '../lib/rates/rate.js';
+import { createRateService } from '../lib/rates/rate-service.js';
+import { answerRates } from '../lib/rates/rates-route.js';
+import { type RatesClient, ratesAuthHeaders, ratesClient } from '../test/helpers/api-client.js';
+import { providerContextFor } from '../test/helpers/provider-context.js';
+import { type ReplayServer, startReplayServer } from '../test/helpers/replay-server.js';
+import { type RunningStack, startStack } from '../test/helpers/stack.js';
+import { localDynamoClient, startDynalite } from './lib/local-db.js';
+import { SERVICE_ROOT } from './lib/template.js';
+
+const run = promisify(execFile);
+const TABLE = 'tipo-de-cambio-local';
+const LATENCY = { dof: 300, fixer: 600, banxico: 900 } as const;
+const SLOWEST_MS = Math.max(...Object.values(LATENCY));
+const UPSTREAM_TIMEOUT_MS = 2000;
+const FIXER_KEY = 'bench-fixer-access-key';
+const BANXICO_TOKEN = 'bench-banxico-token';
+const COLD_RUNS = 5;
+const CONCURRENT = 200;
+const AUTOCANNON = { connections: 10, durationS: 5, rounds: 2 };
+const IN_PROCESS_ITERATIONS = 2000;
+const LOAD_RUNS = 5;
+const QUOTA = { concurrent: 200, limit: 50 };
+
+interface Row {
+  figure: string;
+  value: string;
+  goal: string;
+  met: boolean | undefined;
+  method: string;
+  data: Record<string, unknown>;
+}
+
+const rows: Row[] = [];
+
+function log(line: string) {
+  process.stderr.write(`[bench] ${line}\n`);
+}
+
+function median(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1
+    ? (sorted[mid] ?? NaN)
+    : ((sorted[mid - 1] ?? NaN) + (sorted[mid] ?? NaN)) / 2;
+}
+
+const round = (value: number, digits = 2) => Number(value.toFixed(digits));
+
+function add(row: Row) {
+  rows.push(row);
+  log(`${row.figure}: ${row.value}`);
+}
+
+// ---- autocannon (no bundled types): the few fields used here --------------------------
+
+interface AutocannonResult {
+  requests: { average: number; total: number };
+  latency: { p50: number };
+  non2xx: number;
+  errors: number;
+  statusCodeStats: Record<string, { count: number }>;
+}
+type Autocannon = (options: {
+  url: string;
+  connections: number;
+  duration: number;
+  headers?: Record<string, string>;
+}) => Promise<AutocannonResult>;
+const autocannon = createRequire(import.meta.url)('autocannon') as Autocannon;
+
+// ---- the cache, made cold by deleting what a first deployment would not have ----------
+
+async function makeCacheCold(db: DynamoDBClient): Promise<void> {
+  const scan = await db.send(new ScanCommand({ TableName: TABLE, ProjectionExpression: 'pk, sk' }));
+  const keys = (scan.Items ?? []).filter((item) => /^(rate|lease|upstream)#/.test(item.pk?.S ?? ''));
+  for (let i = 0; i < keys.length; i += 25) {
+    await db.send(
+      new BatchWriteItemCommand({
+        RequestItems: { [TABLE]: keys.slice(i, i + 25).map((Key) => ({ DeleteRequest: { Key } })) },
+      }),
+    );
+  }
+}
+
+async function timed<T>(fn: () => Promise<T>): Promise<{ ms: number; value: T }> {
+  const started = performance.now();
+  const value = await fn();
+  return { ms: performance.now() - started, value };
+}
+
+async function getRates(api: RatesClient) {
+  const response = await api.get('/v1/rates');
+  const body = (await response.json()) as {
+    rates?: Record<string, unknown>;
+    errors?: Record<string, unknown>;
+  };
+  return {
+    status: response.status,
+    rateKeys: Object.keys(body.rates ?? {}),
+    errorKeys: Object.keys(body.errors ?? {}),
+  };
+}
+
+// ---- a, b, e: through the stack ---------------------------------------------------------
+
+async function benchColdFanOut(api: RatesClient, db: DynamoDBClient, replay: ReplayServer) {
+  const samples: number[] = [];
+  // One discarded run: it pays the Lambda cold starts, which are figure f's business.
+  for (let i = 0; i <= COLD_RUNS; i++) {
+    await makeCacheCold(db);
+    replay.resetHits();
+    const { ms, value } = await timed(() => getRates(api));
+    if (value.status !== 200 || value.rateKeys.length !== 4)
+      throw new Error(`cold run answered ${JSON.stringify(value)}`);
+    if (i > 0) samples.push(ms);
+  }
+  const ms = median(samples);
+  const ratio = ms / SLOWEST_MS;
+  add({
+    figure: 'a. cold /v1/rates ÷ slowest source',
+    value: `${round(ratio)} (${Math.round(ms)} ms ÷ ${SLOWEST_MS} ms)`,
+    goal: '≤ 1.15',
+    met: ratio <= 1.15,
+    method: `median of ${COLD_RUNS} cold GETs through offline (cache items deleted before each; 1 warm-up run dropped); replay latencies dof=300 fixer=600 banxico=900 ms`,
+    data: {
+      ratio: round(ratio, 3),
+      median_ms: Math.round(ms),
+      samples_ms: samples.map(Math.round),
+      slowest_ms: SLOWEST_MS,
+    },
+  });
+}
+
+async function benchHang(api: RatesClient, db: DynamoDBClient, replay: ReplayServer) {
+  await makeCacheCold(db);
+  replay.setFault('fixer', { hang: true });
+  try {
+    const { ms, value } = await timed(() => getRates(api));
+    const othersPresent =
+      value.status === 200 &&
+      ['dof', 'dof_para_pagos', 'banxico'].every((key) => value.rateKeys.includes(key)) &&
+      value.errorKeys.join() === 'fixer';
+    const over = ms - UPSTREAM_TIMEOUT_MS;
+    add({
+      figure: 'b. fixer hanging: answer time',
+      value: `${Math.round(ms)} ms (timeout ${UPSTREAM_TIMEOUT_MS} + ${Math.round(over)} ms); others ${othersPresent ? 'present' : 'MISSING'}`,
+      goal: `≤ timeout + 200 ms, others present`,
+      met: over <= 200 && othersPresent,
+      method: `one cold GET through offline with the fixer replay hanging, UPSTREAM_TIMEOUT_MS=${UPSTREAM_TIMEOUT_MS}`,
+      data: {
+        ms: Math.round(ms),
+        timeout_ms: UPSTREAM_TIMEOUT_MS,
+        over_ms: Math.round(over),
+        others_present: othersPresent,
+        status: value.status,
+      },
+    });
+  } finally {
+    replay.setFault('fixer', undefined);
+  }
+}
+
+async function benchConcurrentCold(api: RatesClient, db: DynamoDBClient, replay: ReplayServer) {
+  const burst = async (size: number) => {
+    const statuses = await Promise.all(
+      Array.from({ length: size }, async () => {
+        const response = await api.get('/v1/rates');
+        await response.arrayBuffer();
+        return response.status;
+      }),
+    );
+    const histogram: Record<string, number> = {};
+    for (const status of statuses) histogram[status] = (histogram[status] ?? 0) + 1;
+    return histogram;
+  };
+  // Offline boots one Lambda instance per concurrent request: boot them on a warm cache first.
+  let warmUp: Record<string, number> = {};
+  for (const size of [50, 100, 150, CONCURRENT]) warmUp = await burst(size);
+  await makeCacheCold(db);
+  replay.resetHits();
+  const { ms, value: statuses } = await timed(() => burst(CONCURRENT));
+  const hits = { dof: replay.hits('dof'), fixer: replay.hits('fixer'), banxico: replay.hits('banxico') };
+  add({
+    figure: `e. upstream calls, ${CONCURRENT} concurrent cold`,
+    value: `dof ${hits.dof}, fixer ${hits.fixer}, banxico ${hits.banxico} (statuses ${JSON.stringify(statuses)}, ${Math.round(ms)} ms)`,
+    goal: '1 each',
+    met: hits.dof === 1 && hits.fixer === 1 && hits.banxico === 1,
+    method: `replay hit counters for ${CONCURRENT} simultaneous GET /v1/rates through offline on a deleted cache (instances booted first by warm-cache bursts of 50,100,150,200; last: ${JSON.stringify(warmUp)})`,
+    data: { hits, statuses, warm_up_statuses: warmUp, ms: Math.round(ms) },
+  });
+}
+
+// ---- c: throughput through offline, rates vs ping ---------------------------------------
+
+async function benchThroughput(stack: RunningStack, replay: ReplayServer) {
+  const headers = await ratesAuthHeaders(stack);
+  const before = replay.hits('dof') + replay.hits('fixer') + replay.hits('banxico');
+  const rates: AutocannonResult[] = [];
+  const ping: AutocannonResult[] = [];
+  for (let i = 0; i < AUTOCANNON.rounds; i++) {
+    rates.push(
+      await autocannon({
+        url: `${stack.baseUrl}/v1/rates`,
+        connections: AUTOCANNON.connections,
+        duration: AUTOCANNON.durationS,
+        headers,
+      }),
+    );
+    ping.push(
+      await autocannon({
+        url: `${stack.baseUrl}/v1/ping`,
+        connections: AUTOCANNON.connections,
+        duration: AUTOCANNON.durationS,
+      }),
+    );
+  }
+  const after = replay.hits('dof') + replay.hits('fixer') + replay.hits('banxico');
+  const rps = (results: AutocannonResult[]) =>
+    results.reduce((sum, r) => sum + r.requests.average, 0) / results.length;
+  const ratesRps = rps(rates);
+  const pingRps = rps(ping);
+  const ratio = ratesRps / pingRps;
+  const statuses = (results: AutocannonResult[]) => {
+    const merged: Record<string, number> = {};
+    for (const result of results)
+      for (const [code, stat] of Object.entries(result.statusCodeStats))
+        merged[code] = (merged[code] ?? 0) + stat.count;
+    return merged;
+  };
+  add({
+    figure: 'c. warm /v1/rates req/s ÷ /v1/ping req/s',
+    value: `${round(ratio)} (${round(ratesRps, 1)} ÷ ${round(pingRps, 1)} req/s); upstream calls during it: ${after - before}`,
+    goal: '≥ 0.7',
+    met: ratio >= 0.7,
+    method: `autocannon, ${AUTOCANNON.connections} connections × ${AUTOCANNON.durationS} s each, interleaved rates,ping ×${AUTOCANNON.rounds}, same offline; rates carries Authorization + x-api-key (authorizer and quota run), ping none`,
+    data: {
+      ratio: round(ratio, 3),
+      rates_rps: round(ratesRps, 1),
+      ping_rps: round(pingRps, 1),
+      rates_statuses: statuses(rates),
+      ping_statuses: statuses(ping),
+      upstream_calls: after - before,
+    },
+  });
+}
+
+// ---- d: in-process handler vs bare BatchGetItem -----------------------------------------
+
+async function benchInProcess(endpoint: string, replayUrl: string) {
+  const table = createTableClient({ region: 'us-east-1', dynamodbEndpoint: endpoint, tableName: TABLE });
+  const ctx = providerContextFor(replayUrl, {
+    fixerAccessKey: FIXER_KEY,
+    banxicoToken: BANXICO_TOKEN,
+    timeoutMs: UPSTREAM_TIMEOUT_MS,
+  });
+  const service = createRateService({
+    store: createRateCacheStore(table),
+    fetchSource: (source) => providers[source](ctx),
+    now: Date.now,
+    owner: 'bench-in-process',
+    policy: {
+      maxStaleMs: 7 * 86_400_000,
+      fixerMinIntervalMs: 28_800_000,
+      fixerMonthlyBudget: 100,
+      retryLateMs: DEFAULT_RETRY_LATE_MS,
+      errorBackoffMs: 60_000,
+      leaseMs: UPSTREAM_TIMEOUT_MS + 5000,
+      waitForWinnerMs: UPSTREAM_TIMEOUT_MS + 1000,
+      pollIntervalMs: 50,
+    },
+  });
+  const event = { queryStringParameters: null, headers: {} };
+  const keys = SOURCE_IDS.map((source) => ({ pk: `rate#${source}`, sk: 'latest' }));
+  const handler = async () => {
+    const answer = await answerRates(event, SOURCE_IDS, service);
+    if (answer.statusCode !== 200) throw new Error(`in-process answer ${answer.statusCode}: ${answer.body}`);
+  };
+  const bare = async () => {
+    await table.doc.send(new BatchGetCommand({ RequestItems: { [TABLE]: { Keys: keys } } }));
+  };
+  for (let i = 0; i < 200; i++) {
+    await handler();
+    await bare();
+  }
+  const handlerMs: number[] = [];
+  const bareMs: number[] = [];
+  for (let i = 0; i < IN_PROCESS_ITERATIONS; i++) {
+    handlerMs.push((await timed(handler)).ms);
+    bareMs.push((await timed(bare)).ms);
+  }
+  table.doc.destroy();
+  const ratio = median(handlerMs) / median(bareMs);
+  add({
+    figure: 'd. in-process warm handler p50 ÷ BatchGetItem p50',
+    value: `${round(ratio)} (${round(median(handlerMs), 3)} ÷ ${round(median(bareMs), 3)} ms)`,
+    goal: '≤ 1.5',
+    met: ratio <= 1.5,
+    method: `answerRates (lib/rates/rates-route.ts) with a service on the stack's dynalite vs BatchGetItem of the same 3 keys, interleaved, ${IN_PROCESS_ITERATIONS} iterations each after 200 warm-up`,
+    data: {
+      ratio: round(ratio, 3),
+      handler_p50_ms: round(median(handlerMs), 3),
+      batch_get_p50_ms: round(median(bareMs), 3),
+      iterations: IN_PROCESS_ITERATIONS,
+    },
+  });
+}
+
+// ---- quota: lib/quota's own consumeQuota ------------------------------------------------
+
+async function benchQuota(endpoint: string) {
+  const table = createTableClient({ region: 'us-east-1', dynamodbEndpoint: endpoint, tableName: TABLE });
+  const counter = createDynamoCounterStore(table);
+  const clientId = `bench-${Date.now()}`;
+  const limits = { ...DEFAULT_QUOTA_LIMITS, free: { perMinute: QUOTA.limit, perDay: 100_000 } };
+  const nowMs = Date.now();
+  const decisions = await Promise.all(
+    Array.from({ length: QUOTA.concurrent }, () =>
+      consumeQuota(counter, { clientId, plan: 'free', limits, nowMs }).then(
+        (decision) => decision.admitted,
+        () => 'error' as const,
+      ),
+    ),
+  );
+  table.doc.destroy();
+  const admitted = decisions.filter((decision) => decision === true).length;
+  const failed = decisions.filter((decision) => decision === 'error').length;
+  add({
+    figure: `quota admissions, ${QUOTA.concurrent} concurrent at limit ${QUOTA.limit}`,
+    value: `${admitted} admitted${failed > 0 ? `, ${failed} store errors` : ''}`,
+    goal: `${QUOTA.limit}`,
+    met: admitted === QUOTA.limit,
+    method:
+      'quota: measured by consumeQuota (lib/quota) in-process on the same dynalite, one fresh client, per-minute limit 50',
+    data: { admitted, store_errors: failed, concurrent: QUOTA.concurrent, limit: QUOTA.limit },
+  });
+}
+
+// ---- f: bundles -------------------------------------------------------------------------
+
+async function loadMs(script: string): Promise<number> {
+  const started = performance.now();
+  await run(process.execPath, ['-e', script], { cwd: SERVICE_ROOT, timeout: 30_000 });
+  return performance.now() - started;
+}
+
+async function benchBundles() {
+  const workFolder = `.esbuild/bench-${process.pid}`;
+  const packageDir = mkdtempSync(path.join(os.tmpdir(), 'tdc-bench-package-'));
+  try {
+    const cli = createRequire(import.meta.url).resolve('serverless/bin/serverless.js');
+    await new Promise<void>((resolve, reject) => {
+      const child = spawn(process.execPath, [cli, 'package', '--stage', 'prod', '--package', packageDir], {
+        cwd: SERVICE_ROOT,
+        env: { ...process.env, ESBUILD_WORK_FOLDER: workFolder },
+        stdio: ['ignore', 'ignore', 'pipe'],
+      });
+      let stderr = '';
+      child.stderr?.on('data', (chunk: Buffer) => {
+        stderr += chunk.toString();
+      });
+      const timer = setTimeout(() => child.kill('SIGKILL'), 180_000);
+      child.once('exit', (code) => {
+        clearTimeout(timer);
+        code === 0
+          ? resolve()
+          : reject(new Error(`serverless package exited ${code}: ${stderr.slice(-2000)}`));
+      });
+    });
+    // serverless-esbuild removes its build folder after packaging: read the bundles back from
+    // the zips, unpacked inside the repo so the AWS SDK resolves from node_modules as the
+    // Lambda runtime would provide it.
+    const unpacked = path.join(SERVICE_ROOT, workFolder, 'unzipped');
+    const zips = readdirSync(packageDir).filter((file) => file.endsWith('.zip'));
+    const functions: Record<string, Record<string, number>> = {};
+    for (const zip of zips.sort()) {
+      const name = zip.replace(/\.zip$/, '');
+      const target = path.join(unpacked, name);
+      mkdirSync(target, { recursive: true });
+      await run('unzip', ['-q', '-o', path.join(packageDir, zip), '-d', target], { timeout: 60_000 });
+      const handlerFile = findCjs(target);
+      functions[name] = {
+        zip_bytes: statSync(path.join(packageDir, zip)).size,
+        ...(handlerFile === undefined ? {} : { cjs_bytes: statSync(handlerFile).size }),
+      };
+      if (handlerFile === undefined) continue;
+      // Fresh process each time, interleaved with the bare baseline so both see the same load.
+      const bundle = handlerFile;
+      const loads: number[] = [];
+      const bases: number[] = [];
+      for (let i = 0; i < LOAD_RUNS; i++) {
+        bases.push(await loadMs('0'));
+        loads.push(await loadMs(`require(${JSON.stringify(bundle)})`));
+      }
+      const entry = functions[name];
+      if (entry !== undefined) entry.load_ms = round(median(loads) - median(bases), 1);
+    }
+    const lines = Object.entries(functions).map(
+      ([name, f]) =>
+        `${name} zip ${kb(f.zip_bytes)} / cjs ${kb(f.cjs_bytes)} / load ${f.load_ms === undefined ? '—' : `${f.load_ms} ms`}`,
+    );
+    add({
+      figure: 'f. per-function bundle and cold module load',
+      value: lines.join('\n'),
+      goal: '—',
+      met: undefined,
+      method: `serverless package --stage prod --package <tmp> (zip size; .cjs size unzipped); load = median of ${LOAD_RUNS} fresh \`node -e "require(bundle)"\` minus median of ${LOAD_RUNS} \`node -e 0\`, interleaved; AWS SDK resolved from node_modules as the runtime would provide it`,
+      data: { functions },
+    });
+  } finally {
+    rmSync(packageDir, { recursive: true, force: true });
+    rmSync(path.join(SERVICE_ROOT, workFolder), { recursive: true, force: true });
+  }
+}
+
+/** The one handler bundle in an unpacked function zip (source maps left out). */
+function findCjs(dir: string): string | undefined {
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const full = path.join(dir, entry.name);
+    if (entry.isDirectory()) {
+      const found = findCjs(full);
+      if (found !== undefined) return found;
+    } else if (entry.name.endsWith('.cjs')) {
+      return full;
+    }
+  }
+  return undefined;
+}
+
+function kb(bytes: number | undefined): string {
+  return bytes === undefined ? '—' : `${round(bytes / 1024, 1)} kB`;
+}
+
+// ---- the table --------------------------------------------------------------------------
+
+function printTable() {
+  const mark = (met: boolean | undefined) => (met === undefined ? ' ' : met ? '✓' : '✗');
+  const lines: string[] = [];
+  for (const row of rows) {
+    lines.push(`${mark(row.met)} ${row.figure}   goal ${row.goal}`);
+    for (const value of row.value.split('\n')) lines.push(`    ${value}`);
+    lines.push(`    method: ${row.method}`);
+  }
+  const width = Math.max(...lines.map((line) => line.length));
+  const rule = '─'.repeat(Math.min(width, 120));
+  process.stdout.write(
+    `${rule}\ntipo-de-cambio bench — ${new Date().toISOString()} — ${os.cpus().length} CPU, load ${os
+      .loadavg()
+      .map((l) => round(l, 1))
+      .join('/')}, Node ${process.version}\n${rule}\n`,
+  );
+  process.stdout.write(`${lines.join('\n')}\n${rule}\n`);
+}
+
+async function main() {
+  const replay = await startReplayServer({
+    fixerAccessKey: FIXER_KEY,
+    banxicoToken: BANXICO_TOKEN,
+    baselineFaults: {
+      dof: { latencyMs: LATENCY.dof },
+      fixer: { latencyMs: LATENCY.fixer },
+      banxico: { latencyMs: LATENCY.banxico },
+    },
+  });
+  const dynalite = await startDynalite({});
+  const db = localDynamoClient(dynalite.endpoint);
+  let stack: RunningStack | undefined;
+  try {
+    log('starting the stack');
+    stack = await startStack({
+      env: {
+        DYNAMODB_ENDPOINT: dynalite.endpoint,
+        DOF_URL: replay.dofUrl,
+        FIXER_BASE_URL: replay.fixerBaseUrl,
+        BANXICO_BASE_URL: replay.banxicoBaseUrl,
+        FIXER_ACCESS_KEY: FIXER_KEY,
+        BANXICO_TOKEN,
+        UPSTREAM_TIMEOUT_MS: String(UPSTREAM_TIMEOUT_MS),
+        QUOTA_PRO_PER_MINUTE: '1000000',
+        QUOTA_PRO_PER_DAY: '100000000',
+      },
+      timeoutMs: 240_000,
+    });
+    const api = await ratesClient(stack);
+    await benchColdFanOut(api, db, replay);
+    await benchHang(api, db, replay);
+    await benchThroughput(stack, replay);
+    await benchInProcess(dynalite.endpoint, replay.url);
+    await benchConcurrentCold(api, db, replay);
+    await benchQuota(dynalite.endpoint);
+  } finally {
+    await stack?.stop();
+    db.destroy();
+    dynalite.process.kill();
+    await replay.close();
+  }
+  await benchBundles();
+
+  printTable();
+  mkdirSync(path.join(SERVICE_ROOT, 'bench'), { recursive: true });
+  writeFileSync(
+    path.join(SERVICE_ROOT, 'bench', 'results.json'),
+    `${JSON.stringify(
+      {
+        at: new Date().toISOString(),
+        machine: {
+          cpus: os.cpus().length,
+          node: process.version,
+          loadavg: os.loadavg().map((l) => round(l)),
+        },
+        figures: rows.map(({ figure, goal, met, method, data }) => ({
+          figure,
+          goal,
+          met: met ?? null,
+          method,
+          ...data,
+        })),
+      },
+      null,
+      2,
+    )}\n`,
+  );
+  log('wrote bench/results.json');
+}
+
+main().then(
+  () => process.exit(0),
+  (error: unknown) => {
+    log(`crashed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+    process.exit(1);
+  },
+);

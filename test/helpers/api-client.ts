@@ -1,0 +1,66 @@
+import { createClient } from '../../lib/auth/client-admin.js';
+import { createDynamoClientStore } from '../../lib/auth/client-store.js';
+import { createTableClient } from '../../lib/db/client.js';
+import { readStackFile } from '../../scripts/lib/stack-file.js';
+import type { RunningStack } from './stack.js';
+
+export interface RatesClient {
+  /** A request to a path under the stack's base URL (e.g. `/v1/rates`), authorized as one client. */
+  get(path: string, init?: RequestInit): Promise<Response>;
+}
+
+/**
+ * The one way e2e tests and the bench call /v1/rates*: creates a `pro` client in the
+ * stack's own table (found through `<dataDir>/stack.json`, as `npm run client:create`
+ * does), takes a token from POST /v1/auth/token and sends it with the client's
+ * x-api-key on every request. Headers passed in `init` are added to those.
+ */
+export async function ratesClient(stack: RunningStack): Promise<RatesClient> {
+  const auth = await ratesAuthHeaders(stack);
+  return {
+    get: (path, init = {}) => {
+      const headers = new Headers(init.headers);
+      for (const [name, value] of Object.entries(auth)) headers.set(name, value);
+      return fetch(`${stack.baseUrl}${path}`, { ...init, headers });
+    },
+  };
+}
+
+/** The headers `ratesClient` sends, for tools that make their own requests (autocannon in the bench). */
+export async function ratesAuthHeaders(stack: RunningStack): Promise<Record<string, string>> {
+  const info = readStackFile(stack.dataDir);
+  if (info === undefined) throw new Error(`no stack.json in ${stack.dataDir}: is the stack running?`);
+  const table = createTableClient({
+    region: 'us-east-1',
+    dynamodbEndpoint: info.dynamodbEndpoint,
+    tableName: info.tableName,
+  });
+  let credentials: Awaited<ReturnType<typeof createClient>>;
+  try {
+    credentials = await createClient(
+      { store: createDynamoClientStore(table), registry: undefined, now: () => new Date() },
+      { name: 'e2e', plan: 'pro' },
+    );
+  } finally {
+    table.doc.destroy();
+  }
+  const basic = Buffer.from(
+    `${encodeURIComponent(credentials.client_id)}:${encodeURIComponent(credentials.client_secret)}`,
+  ).toString('base64');
+  const tokenResponse = await fetch(`${stack.baseUrl}/v1/auth/token`, {
+    method: 'POST',
+    headers: { Authorization: `Basic ${basic}`, 'Content-Type': 'application/x-www-form-urlencoded' },
+    body: 'grant_type=client_credentials',
+  });
+  const token: unknown = await tokenResponse.json();
+  if (
+    tokenResponse.status !== 200 ||
+    typeof token !== 'object' ||
+    token === null ||
+    !('access_token' in token) ||
+    typeof token.access_token !== 'string'
+  ) {
+    throw new Error(`POST /v1/auth/token answered ${tokenResponse.status}: ${JSON.stringify(token)}`);
+  }
+  return { Authorization: `Bearer ${token.access_token}`, 'x-api-key': credentials.api_key };
+}
