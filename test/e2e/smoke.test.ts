@@ -99,7 +99,7 @@ describe('npm run smoke', () => {
 
     expect(run.stdout).toMatch(/^✓ server reachable/m);
     expect(run.stdout).toMatch(/^✗ database healthy — GET \/v1\/health answered 503: database unavailable$/m);
-    expect(run.stdout).toMatch(/FAILED$/m);
+    expect(run.stdout).toMatch(/^smoke FAILED: \d+ checks ok, [1-9]\d* failing/m);
     expect(run.code).toBe(1);
   }, 180_000);
 });
