@@ -1,4 +1,4 @@
-import { load } from 'cheerio';
+import { load } from 'cheerio/slim';
 import { redactUrl } from '../http/outbound.js';
 import { mexicoCityInstant, parseDdMmYyyy } from '../rates/mexico-time.js';
 import { assertPlausibleRate } from '../rates/plausibility.js';

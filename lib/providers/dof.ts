@@ -1,4 +1,4 @@
-import { type CheerioAPI, load } from 'cheerio';
+import { type CheerioAPI, load } from 'cheerio/slim';
 import { redactUrl } from '../http/outbound.js';
 import { addDays, mexicoCityInstant, parseDdMmYyyy } from '../rates/mexico-time.js';
 import { assertPlausibleRate } from '../rates/plausibility.js';

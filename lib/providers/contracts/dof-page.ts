@@ -1,4 +1,4 @@
-import { load } from 'cheerio';
+import { load } from 'cheerio/slim';
 
 /**
  * The DOF page (Banxico's tipCamMIAction.do) has no schema, so its contract is a list of
