@@ -158,20 +158,25 @@ export function createRateService(deps: RateServiceDeps) {
       const day = mexicoCityDate(new Date(started));
       let parsed: ParsedSource;
       try {
-        // Counted before the call, so a crash mid-call still shows in the budget.
-        const admitted = await store.countUpstreamCall(
-          source,
-          month,
-          day,
-          source === 'fixer' ? policy.fixerMonthlyBudget : undefined,
-        );
-        if (!admitted) {
-          throw new ProviderError(
-            'quota_exhausted',
-            `Our monthly budget of ${policy.fixerMonthlyBudget} Fixer calls is spent`,
-          );
+        if (source === 'fixer') {
+          // Fixer's budget is a hard stop: counted (conditionally) before the call, so a
+          // crash mid-call still shows in the budget.
+          const admitted = await store.countUpstreamCall(source, month, day, policy.fixerMonthlyBudget);
+          if (!admitted) {
+            throw new ProviderError(
+              'quota_exhausted',
+              `Our monthly budget of ${policy.fixerMonthlyBudget} Fixer calls is spent`,
+            );
+          }
+          parsed = await deps.fetchSource(source);
+        } else {
+          // Unbudgeted sources are counted alongside the call: no DynamoDB round trip
+          // is added to what the user waits for.
+          [, parsed] = await Promise.all([
+            store.countUpstreamCall(source, month, day),
+            deps.fetchSource(source),
+          ]);
         }
-        parsed = await deps.fetchSource(source);
       } catch (error) {
         const failure = toSourceError(error);
         await store.recordFailure(
