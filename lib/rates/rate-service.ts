@@ -139,6 +139,7 @@ export function createRateService(deps: RateServiceDeps) {
     if (!(await store.acquireLease(source, deps.owner, started, policy.leaseMs))) {
       return waitForWinner(source, previous, started);
     }
+    let keepLease = false;
     try {
       // What we read before taking the lease may predate another instance's refresh that
       // finished (and released its lease) meanwhile: look again before calling the upstream.
@@ -185,6 +186,9 @@ export function createRateService(deps: RateServiceDeps) {
           started + backoffMs(source, failure),
           started,
         );
+        // The failure's backoff (at least errorBackoffMs) outlasts the lease, so releasing
+        // it would change nothing but add a round trip to the user's wait: let it expire.
+        keepLease = policy.errorBackoffMs >= policy.leaseMs;
         return serveStale(source, previous?.value, failure);
       }
       const value = toCachedValue(source, parsed, now(), policy);
@@ -197,9 +201,10 @@ export function createRateService(deps: RateServiceDeps) {
       }
       return { source, value, stale: false, error: undefined };
     } finally {
-      await store.releaseLease(source, deps.owner).catch((error: unknown) => {
-        logger.warn('lease release failed; it will expire', { source, error: describeError(error) });
-      });
+      if (!keepLease)
+        await store.releaseLease(source, deps.owner).catch((error: unknown) => {
+          logger.warn('lease release failed; it will expire', { source, error: describeError(error) });
+        });
     }
   }
 
