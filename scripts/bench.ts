@@ -26,7 +26,7 @@ import { answerRates } from '../lib/rates/rates-route.js';
 import { type RatesClient, ratesAuthHeaders, ratesClient } from '../test/helpers/api-client.js';
 import { providerContextFor } from '../test/helpers/provider-context.js';
 import { type ReplayServer, startReplayServer } from '../test/helpers/replay-server.js';
-import { type RunningStack, startStack } from '../test/helpers/stack.js';
+import { type RunningStack, startStack, upstreamEnv } from '../test/helpers/stack.js';
 import { localDynamoClient, startDynalite } from './lib/local-db.js';
 import { SERVICE_ROOT } from './lib/template.js';
 
@@ -492,11 +492,7 @@ async function main() {
     stack = await startStack({
       env: {
         DYNAMODB_ENDPOINT: dynalite.endpoint,
-        DOF_URL: replay.dofUrl,
-        FIXER_BASE_URL: replay.fixerBaseUrl,
-        BANXICO_BASE_URL: replay.banxicoBaseUrl,
-        FIXER_ACCESS_KEY: FIXER_KEY,
-        BANXICO_TOKEN,
+        ...upstreamEnv(replay, { fixerAccessKey: FIXER_KEY, banxicoToken: BANXICO_TOKEN }),
         UPSTREAM_TIMEOUT_MS: String(UPSTREAM_TIMEOUT_MS),
         QUOTA_PRO_PER_MINUTE: '1000000',
         QUOTA_PRO_PER_DAY: '100000000',

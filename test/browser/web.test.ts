@@ -10,7 +10,7 @@ import { createTableClient } from '../../lib/db/client.js';
 import { readStackFile } from '../../scripts/lib/stack-file.js';
 import { SERVICE_ROOT } from '../../scripts/lib/template.js';
 import { type ReplayServer, startReplayServer } from '../helpers/replay-server.js';
-import { type RunningStack, startStack } from '../helpers/stack.js';
+import { type RunningStack, startStack, upstreamEnv } from '../helpers/stack.js';
 
 /**
  * The web page (GET /) in headless Chromium against the real `npm start` stack, whose
@@ -65,11 +65,7 @@ beforeAll(async () => {
   replay = await startReplayServer({ fixerAccessKey: FIXER_KEY, banxicoToken: BANXICO_TOKEN });
   stack = await startStack({
     env: {
-      DOF_URL: replay.dofUrl,
-      FIXER_BASE_URL: replay.fixerBaseUrl,
-      BANXICO_BASE_URL: replay.banxicoBaseUrl,
-      FIXER_ACCESS_KEY: FIXER_KEY,
-      BANXICO_TOKEN: BANXICO_TOKEN,
+      ...upstreamEnv(replay, { fixerAccessKey: FIXER_KEY, banxicoToken: BANXICO_TOKEN }),
       QUOTA_FREE_PER_MINUTE: String(FREE_PER_MINUTE),
     },
   });

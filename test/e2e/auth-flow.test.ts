@@ -5,6 +5,7 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { NewClientCredentials } from '../../lib/auth/client-admin.js';
 import { SERVICE_ROOT } from '../../scripts/lib/template.js';
+import { issueToken } from '../helpers/local-clients.js';
 import { type RunningStack, startStack } from '../helpers/stack.js';
 
 /**
@@ -45,18 +46,7 @@ describe('authentication and quotas on the local stack', () => {
     return JSON.parse(stdout);
   }
 
-  async function tokenFor(client: NewClientCredentials): Promise<string> {
-    const response = await fetch(`${stack.baseUrl}/v1/auth/token`, {
-      method: 'POST',
-      headers: {
-        Authorization: `Basic ${Buffer.from(`${client.client_id}:${client.client_secret}`).toString('base64')}`,
-        'Content-Type': 'application/x-www-form-urlencoded',
-      },
-      body: 'grant_type=client_credentials',
-    });
-    expect(response.status).toBe(200);
-    return ((await response.json()) as { access_token: string }).access_token;
-  }
+  const tokenFor = (client: NewClientCredentials) => issueToken(stack.baseUrl, client);
 
   const rates = (pathname: string, headers: Record<string, string>) =>
     fetch(`${stack.baseUrl}${pathname}`, { headers });

@@ -6,11 +6,12 @@ import { assertMatchesContract, type ContractMatch, OPENAPI_PATH } from '../help
 import {
   basicAuthorization,
   createClientWithCli,
+  issueToken,
   stopDatabaseOf,
   warmUpFunctions,
 } from '../helpers/local-clients.js';
 import { type ReplayServer, startReplayServer } from '../helpers/replay-server.js';
-import { type RunningStack, sleep, startStack } from '../helpers/stack.js';
+import { type RunningStack, sleep, startStack, upstreamEnv } from '../helpers/stack.js';
 
 /**
  * Every route of openapi.yaml over HTTP on the real `npm start` stack, upstreams replayed
@@ -29,11 +30,10 @@ interface Call {
 async function startSandboxedStack(replay: ReplayServer): Promise<RunningStack> {
   return startStack({
     env: {
-      DOF_URL: replay.dofUrl,
-      FIXER_BASE_URL: replay.fixerBaseUrl,
-      BANXICO_BASE_URL: replay.banxicoBaseUrl,
-      FIXER_ACCESS_KEY: 'contract-fixer-key',
-      BANXICO_TOKEN: 'contract-banxico-token',
+      ...upstreamEnv(replay, {
+        fixerAccessKey: 'contract-fixer-key',
+        banxicoToken: 'contract-banxico-token',
+      }),
       QUOTA_FREE_PER_MINUTE: String(FREE_LIMIT),
       QUOTA_FREE_PER_DAY: String(FREE_LIMIT),
     },
@@ -81,20 +81,6 @@ function caller(stack: RunningStack) {
   };
 }
 
-async function tokenFor(stack: RunningStack, client: NewClientCredentials): Promise<string> {
-  const response = await fetch(`${stack.baseUrl}/v1/auth/token`, {
-    method: 'POST',
-    headers: {
-      Authorization: basicAuthorization(client),
-      'Content-Type': 'application/x-www-form-urlencoded',
-    },
-    body: 'grant_type=client_credentials',
-  });
-  const text = await response.text();
-  if (response.status !== 200) throw new Error(`POST /v1/auth/token answered ${response.status}: ${text}`);
-  return (JSON.parse(text) as { access_token: string }).access_token;
-}
-
 describe('the API answers as openapi.yaml says', () => {
   let replay: ReplayServer;
   let stack: RunningStack;
@@ -116,7 +102,10 @@ describe('the API answers as openapi.yaml says', () => {
       ['POST', '/v1/auth/token'],
     ]);
     client = await createClientWithCli(stack.dataDir, 'contract', 'pro');
-    auth = { Authorization: `Bearer ${await tokenFor(stack, client)}`, 'x-api-key': client.api_key };
+    auth = {
+      Authorization: `Bearer ${await issueToken(stack.baseUrl, client)}`,
+      'x-api-key': client.api_key,
+    };
     await warmUpFunctions(
       stack.baseUrl,
       ['/v1/rates', '/v1/rates/dof', '/v1/rates/fixer', '/v1/rates/banxico'].map((path) => ({
@@ -196,7 +185,10 @@ describe('the API answers as openapi.yaml says', () => {
     ).toBe(403);
 
     const free = await createClientWithCli(stack.dataDir, 'contract-free', 'free');
-    const freeAuth = { Authorization: `Bearer ${await tokenFor(stack, free)}`, 'x-api-key': free.api_key };
+    const freeAuth = {
+      Authorization: `Bearer ${await issueToken(stack.baseUrl, free)}`,
+      'x-api-key': free.api_key,
+    };
     const statuses: number[] = [];
     for (let i = 0; i <= FREE_LIMIT; i++)
       statuses.push((await call('/v1/rates/fixer', { headers: freeAuth })).status);
@@ -226,7 +218,10 @@ describe('the API’s failure answers match openapi.yaml too', () => {
     stack = await startSandboxedStack(replay);
     call = caller(stack);
     const client = await createClientWithCli(stack.dataDir, 'contract-failures', 'pro');
-    auth = { Authorization: `Bearer ${await tokenFor(stack, client)}`, 'x-api-key': client.api_key };
+    auth = {
+      Authorization: `Bearer ${await issueToken(stack.baseUrl, client)}`,
+      'x-api-key': client.api_key,
+    };
   }, 180_000);
 
   afterAll(async () => {

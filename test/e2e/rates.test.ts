@@ -16,7 +16,7 @@ import {
   startReplayServer,
   type UpstreamSource,
 } from '../helpers/replay-server.js';
-import { type RunningStack, startStack } from '../helpers/stack.js';
+import { type RunningStack, startStack, upstreamEnv } from '../helpers/stack.js';
 
 /**
  * /v1/rates* over HTTP on the real `npm start` stack, with our own replay server (direct
@@ -63,11 +63,7 @@ beforeAll(async () => {
   stack = await startStack({
     env: {
       DYNAMODB_ENDPOINT: dynalite.endpoint,
-      DOF_URL: replay.dofUrl,
-      FIXER_BASE_URL: replay.fixerBaseUrl,
-      BANXICO_BASE_URL: replay.banxicoBaseUrl,
-      FIXER_ACCESS_KEY: FIXER_KEY,
-      BANXICO_TOKEN,
+      ...upstreamEnv(replay, { fixerAccessKey: FIXER_KEY, banxicoToken: BANXICO_TOKEN }),
       UPSTREAM_TIMEOUT_MS: String(UPSTREAM_TIMEOUT_MS),
       // The per-client quota is not under test here: thousands of requests must pass it.
       QUOTA_PRO_PER_MINUTE: '1000000',

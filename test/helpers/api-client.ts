@@ -3,6 +3,7 @@ import { createDynamoClientStore } from '../../lib/auth/client-store.js';
 import { createTableClient } from '../../lib/db/client.js';
 import { readStackFile } from '../../scripts/lib/stack-file.js';
 import { assertMatchesContract, contractInput } from './contract.js';
+import { issueToken } from './local-clients.js';
 import type { RunningStack } from './stack.js';
 
 export interface RatesClient {
@@ -54,23 +55,8 @@ export async function ratesAuthHeaders(stack: RunningStack): Promise<Record<stri
   } finally {
     table.doc.destroy();
   }
-  const basic = Buffer.from(
-    `${encodeURIComponent(credentials.client_id)}:${encodeURIComponent(credentials.client_secret)}`,
-  ).toString('base64');
-  const tokenResponse = await fetch(`${stack.baseUrl}/v1/auth/token`, {
-    method: 'POST',
-    headers: { Authorization: `Basic ${basic}`, 'Content-Type': 'application/x-www-form-urlencoded' },
-    body: 'grant_type=client_credentials',
-  });
-  const token: unknown = await tokenResponse.json();
-  if (
-    tokenResponse.status !== 200 ||
-    typeof token !== 'object' ||
-    token === null ||
-    !('access_token' in token) ||
-    typeof token.access_token !== 'string'
-  ) {
-    throw new Error(`POST /v1/auth/token answered ${tokenResponse.status}: ${JSON.stringify(token)}`);
-  }
-  return { Authorization: `Bearer ${token.access_token}`, 'x-api-key': credentials.api_key };
+  return {
+    Authorization: `Bearer ${await issueToken(stack.baseUrl, credentials)}`,
+    'x-api-key': credentials.api_key,
+  };
 }

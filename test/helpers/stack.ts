@@ -101,3 +101,17 @@ export function isListening(port: number): Promise<boolean> {
     socket.once('error', () => resolve(false));
   });
 }
+
+/** The environment that points a stack's three providers at a replay server. */
+export function upstreamEnv(
+  replay: { dofUrl: string; fixerBaseUrl: string; banxicoBaseUrl: string },
+  credentials: { fixerAccessKey: string; banxicoToken: string },
+): Record<string, string> {
+  return {
+    DOF_URL: replay.dofUrl,
+    FIXER_BASE_URL: replay.fixerBaseUrl,
+    BANXICO_BASE_URL: replay.banxicoBaseUrl,
+    FIXER_ACCESS_KEY: credentials.fixerAccessKey,
+    BANXICO_TOKEN: credentials.banxicoToken,
+  };
+}
