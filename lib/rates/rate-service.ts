@@ -20,6 +20,12 @@ export interface RatePolicy {
   /** With nothing cached, how long a request waits for another instance's refresh. */
   waitForWinnerMs: number;
   pollIntervalMs: number;
+  /**
+   * How long this instance may reuse a *fresh* entry it read, without reading the table
+   * again (0 or absent: never). Never past the entry's own freshUntil, so it cannot delay
+   * a refresh; it only means a value another instance wrote may reach this one this late.
+   */
+  memoryTtlMs?: number;
 }
 
 export interface SourceError {
@@ -91,6 +97,34 @@ export function createRateService(deps: RateServiceDeps) {
   const { store, policy, now } = deps;
   const sleep = deps.sleep ?? defaultSleep;
   const inflight = new Map<SourceId, Promise<SourceOutcome>>();
+  const memoryTtlMs = policy.memoryTtlMs ?? 0;
+  const memory = new Map<SourceId, { entry: CacheEntry; until: number }>();
+
+  /** The latest entries, from this instance's memory when it holds a fresh one, else the table. */
+  async function readEntries(sources: readonly SourceId[]): Promise<Map<SourceId, CacheEntry>> {
+    const at = now();
+    const entries = new Map<SourceId, CacheEntry>();
+    const toRead: SourceId[] = [];
+    for (const source of sources) {
+      const remembered = memory.get(source);
+      if (remembered !== undefined && at < remembered.until) entries.set(source, remembered.entry);
+      else toRead.push(source);
+    }
+    if (toRead.length === 0) return entries;
+    const read = await store.readLatest(toRead);
+    for (const source of toRead) {
+      const entry = read.get(source);
+      memory.delete(source);
+      if (entry === undefined) continue;
+      entries.set(source, entry);
+      // Only what needs no refresh is remembered, and only while it stays fresh.
+      const freshUntil = entry.value?.freshUntil ?? 0;
+      if (memoryTtlMs > 0 && at < freshUntil) {
+        memory.set(source, { entry, until: Math.min(at + memoryTtlMs, freshUntil) });
+      }
+    }
+    return entries;
+  }
 
   function serveStale(source: SourceId, value: CachedValue | undefined, error: SourceError): SourceOutcome {
     if (value !== undefined && now() - value.fetchedAt <= policy.maxStaleMs) {
@@ -235,7 +269,7 @@ export function createRateService(deps: RateServiceDeps) {
   return {
     /** Cached values for these sources, refreshing (at most once each) what is due. */
     async getSources(sources: readonly SourceId[]): Promise<SourceOutcome[]> {
-      const entries = await store.readLatest(sources);
+      const entries = await readEntries(sources);
       return Promise.all(sources.map((source) => resolve(source, entries.get(source))));
     },
 

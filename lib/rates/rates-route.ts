@@ -49,6 +49,7 @@ export function getRateService(): RateService {
       leaseMs: 35_000,
       waitForWinnerMs: config.upstream.timeoutMs + 2_000,
       pollIntervalMs: 50,
+      memoryTtlMs: config.cache.memoryTtlMs,
     },
   });
   return service;

@@ -36,6 +36,13 @@ const OFFLINE_MARGIN_MS = 1500;
 const WARM_REQUESTS = Number(process.env.E2E_WARM_REQUESTS ?? 1000);
 const WARM_CONCURRENCY = 20;
 const DAY_MS = 86_400_000;
+/**
+ * Each instance may reuse a fresh entry it read for this long (RATES_MEMORY_TTL_MS, default
+ * 1000): shorter here, and every write to the table under the stack waits it out, as a
+ * deployment's readers would lag by it.
+ */
+const MEMORY_TTL_MS = 200;
+const outlastMemory = () => new Promise((resolve) => setTimeout(resolve, MEMORY_TTL_MS + 50));
 
 const RATE_FIELDS = [
   'value',
@@ -65,6 +72,7 @@ beforeAll(async () => {
       DYNAMODB_ENDPOINT: dynalite.endpoint,
       ...upstreamEnv(replay, { fixerAccessKey: FIXER_KEY, banxicoToken: BANXICO_TOKEN }),
       UPSTREAM_TIMEOUT_MS: String(UPSTREAM_TIMEOUT_MS),
+      RATES_MEMORY_TTL_MS: String(MEMORY_TTL_MS),
       // The per-client quota is not under test here: thousands of requests must pass it.
       QUOTA_PRO_PER_MINUTE: '1000000',
       QUOTA_PRO_PER_DAY: '100000000',
@@ -101,6 +109,7 @@ async function makeCacheCold(): Promise<void> {
       }),
     );
   }
+  await outlastMemory();
 }
 
 /** What the clock moving on would do to a cached value: fetched `ageMs` ago and no longer fresh. */
@@ -114,6 +123,7 @@ async function ageCachedValue(source: UpstreamSource, ageMs: number): Promise<vo
       ExpressionAttributeValues: { ':fetched': { N: String(now - ageMs) }, ':fresh': { N: String(now - 1) } },
     }),
   );
+  await outlastMemory();
 }
 
 function hits() {

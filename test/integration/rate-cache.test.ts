@@ -164,6 +164,87 @@ describe('one upstream call per refresh', () => {
   });
 });
 
+describe('the instance memory (RATES_MEMORY_TTL_MS)', () => {
+  /** Counts the table reads of the services created after it is called. */
+  function countReads() {
+    const reads: SourceId[][] = [];
+    const realStore = store;
+    store = {
+      ...realStore,
+      readLatest: (ids) => {
+        reads.push([...ids]);
+        return realStore.readLatest(ids);
+      },
+    };
+    return reads;
+  }
+
+  it('reuses fresh entries for memoryTtlMs without reading the table, then reads again', async () => {
+    const reads = countReads();
+    const { calls, clock, instance } = harness();
+    const service = instance('a', { memoryTtlMs: 1000 });
+    await service.getSources(ALL); // cold: fetched and written; memory is filled by reads only
+    await service.getSources(ALL); // read back from the table: remembered from here
+    const afterFill = reads.length;
+
+    for (let i = 0; i < 20; i++) {
+      clock.t += 45;
+      const outcomes = await service.getSources(ALL);
+      expect(outcomes.every((o) => o.value !== undefined && !o.stale && o.error === undefined)).toBe(true);
+    }
+    expect(reads.length).toBe(afterFill);
+
+    clock.t += 101; // 1001 ms after the read that filled the memory
+    await service.getSources(['fixer']);
+    expect(reads.slice(afterFill)).toEqual([['fixer']]);
+    expect(calls).toEqual({ dof: 1, fixer: 1, banxico: 1 });
+  });
+
+  it('never keeps an entry past its freshUntil, so a due refresh is not delayed', async () => {
+    // FIX dated 11-24 is fresh until 12:00 Mexico City (18:00Z) on 11-25.
+    const { calls, clock, instance, upstream } = harness('2026-11-25T17:59:59.000Z');
+    const service = instance('a', { memoryTtlMs: 60_000 });
+    await service.getSources(['banxico']);
+    expect(calls.banxico).toBe(1);
+
+    clock.t += 1_500;
+    upstream.fixDate = '2026-11-25';
+    const [banxico] = await service.getSources(['banxico']);
+
+    expect(calls.banxico).toBe(2);
+    expect(banxico?.value?.dataDate).toBe('2026-11-25');
+  });
+
+  it('never remembers an entry that is not fresh: every request after a failure reads the table', async () => {
+    const reads = countReads();
+    const { calls, clock, instance, upstream } = harness();
+    upstream.failWith = new ProviderError('upstream_error', 'Fixer answered 500');
+    const service = instance('a', { memoryTtlMs: 60_000 });
+
+    for (let i = 0; i < 3; i++) {
+      const [fixer] = await service.getSources(['fixer']);
+      expect(fixer?.value).toBeUndefined();
+      expect(fixer?.error?.code).toBe('upstream_error');
+      clock.t += 10;
+    }
+
+    expect(calls.fixer).toBe(1);
+    expect(reads.filter((ids) => ids.includes('fixer')).length).toBeGreaterThanOrEqual(3);
+  });
+
+  it('reads the table on every request when memoryTtlMs is 0', async () => {
+    const reads = countReads();
+    const { instance } = harness();
+    const service = instance('a', { memoryTtlMs: 0 });
+    await service.getSources(ALL);
+    const afterFill = reads.length;
+
+    for (let i = 0; i < 5; i++) await service.getSources(ALL);
+
+    expect(reads.length).toBe(afterFill + 5);
+  });
+});
+
 describe('leases', () => {
   it('expires a lease left by a crashed refresher, then admits a new one', async () => {
     const { calls, instance, clock } = harness();
