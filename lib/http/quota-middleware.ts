@@ -35,13 +35,14 @@ const defaultConsume: ConsumeFn = (input) =>
 
 const unauthorized = (detail: string) => new HttpProblemError(401, 'Unauthorized', detail);
 
-interface Caller {
+export interface Caller {
   clientId: string;
   plan: Plan;
   tokenExpiresAt: number;
 }
 
-function callerFrom(event: APIGatewayProxyEvent): Caller | undefined {
+/** Who the authorizer said the caller is; undefined when it said nothing usable. */
+export function callerFrom(event: APIGatewayProxyEvent): Caller | undefined {
   const context: Record<string, unknown> | null | undefined = event.requestContext?.authorizer;
   if (context === null || context === undefined) return undefined;
   const { clientId, plan } = context;

@@ -108,7 +108,7 @@ describe('the API answers as openapi.yaml says', () => {
     };
     await warmUpFunctions(
       stack.baseUrl,
-      ['/v1/rates', '/v1/rates/dof', '/v1/rates/fixer', '/v1/rates/banxico'].map((path) => ({
+      ['/v1/rates', '/v1/rates/dof', '/v1/rates/fixer', '/v1/rates/banxico', '/v1/whoami'].map((path) => ({
         path,
         headers: auth,
       })),
@@ -174,6 +174,27 @@ describe('the API answers as openapi.yaml says', () => {
     expect(Object.keys(all.rates)).toEqual(['dof', 'dof_para_pagos', 'banxico', 'fixer']);
   });
 
+  it('GET /v1/whoami: the caller with its quota headers, 400 for an unknown parameter', async () => {
+    const me = await call('/v1/whoami', { headers: auth });
+    expect(me.status).toBe(200);
+    const body = JSON.parse(me.body) as Record<string, string>;
+    expect([body.client_id, body.plan]).toEqual([client.client_id, 'pro']);
+    expect(Date.parse(body.token_expires_at ?? '')).toBeGreaterThan(Date.now());
+    expect(me.headers.get('ratelimit-policy')).toMatch(/^"minute";q=\d+;w=60/);
+    expect(me.headers.get('cache-control')).toBe('no-store');
+
+    const unknown = await call('/v1/whoami?verbose=1', { headers: auth });
+    expect([unknown.status, JSON.parse(unknown.body)]).toEqual([
+      400,
+      {
+        type: 'about:blank',
+        title: 'Bad Request',
+        status: 400,
+        detail: 'Unknown query parameter: verbose',
+      },
+    ]);
+  });
+
   it('401 and 403 from the gateway (offline’s own bodies), 429 past the quota', async () => {
     const offline = { acceptOfflineAuthorizerRefusal: true };
     expect((await call('/v1/rates', {}, offline)).match).toMatchObject({
@@ -182,6 +203,10 @@ describe('the API answers as openapi.yaml says', () => {
     });
     expect(
       (await call('/v1/rates/dof', { headers: { ...auth, 'x-api-key': 'another-key' } }, offline)).status,
+    ).toBe(403);
+    expect((await call('/v1/whoami', {}, offline)).status).toBe(401);
+    expect(
+      (await call('/v1/whoami', { headers: { ...auth, 'x-api-key': 'another-key' } }, offline)).status,
     ).toBe(403);
 
     const free = await createClientWithCli(stack.dataDir, 'contract-free', 'free');

@@ -31,17 +31,18 @@ function methodPath(method: { Properties?: Record<string, unknown> }): string {
 }
 
 describe('the packaged prod template', () => {
-  it('puts the authorizer and a required API key on every /v1/rates* method', () => {
+  it('puts the authorizer and a required API key on every /v1/rates* method and /v1/whoami', () => {
     const methods = ofType('AWS::ApiGateway::Method').filter(
       ([, m]) => m.Properties?.HttpMethod !== 'OPTIONS',
     );
-    const rates = methods.filter(([, m]) => methodPath(m).startsWith('/v1/rates'));
+    const rates = methods.filter(([, m]) => /^\/v1\/(rates|whoami)/.test(methodPath(m)));
 
     expect(rates.map(([, m]) => methodPath(m)).sort()).toEqual([
       '/v1/rates',
       '/v1/rates/banxico',
       '/v1/rates/dof',
       '/v1/rates/fixer',
+      '/v1/whoami',
     ]);
     for (const [, method] of rates) {
       expect(method.Properties).toMatchObject({
@@ -134,7 +135,7 @@ describe('the packaged prod template', () => {
 });
 
 describe('the local stage', () => {
-  it('keeps the authorizer but does not make rates routes private (offline would check its own key)', async () => {
+  it('keeps the authorizer but does not make gated routes private (offline would check its own key)', async () => {
     const cli = createRequire(import.meta.url).resolve('serverless/bin/serverless.js');
     const { stdout } = await promisify(execFile)(
       process.execPath,
@@ -147,9 +148,11 @@ describe('the local stage', () => {
     >;
     const rateEvents = Object.values(functions)
       .flatMap((fn) => fn.events ?? [])
-      .flatMap((event) => (event.http && String(event.http.path).startsWith('v1/rates') ? [event.http] : []));
+      .flatMap((event) =>
+        event.http && /^v1\/(rates|whoami)/.test(String(event.http.path)) ? [event.http] : [],
+      );
 
-    expect(rateEvents).toHaveLength(4);
+    expect(rateEvents).toHaveLength(5);
     for (const http of rateEvents) {
       expect(http.private).toBe(false);
       expect(http.authorizer).toMatchObject({ name: 'authorizer', type: 'request' });

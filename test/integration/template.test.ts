@@ -32,6 +32,7 @@ const DYNAMODB_ACTIONS_ALLOWED: Record<string, string[]> = {
   refresher: RATES_ACTIONS,
   token: ['dynamodb:GetItem', 'dynamodb:UpdateItem'],
   authorizer: ['dynamodb:GetItem'],
+  whoami: ['dynamodb:UpdateItem'],
   web: [],
 };
 

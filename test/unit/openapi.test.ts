@@ -235,7 +235,13 @@ describe('openapi.yaml', () => {
       for (const [key, value] of Object.entries(properties.ResponseParameters)) {
         headers.set(key.replace(/^gatewayresponse\.header\./, ''), value.replace(/^'|'$/g, ''));
       }
-      for (const path of ['/v1/rates', '/v1/rates/dof', '/v1/rates/fixer', '/v1/rates/banxico']) {
+      for (const path of [
+        '/v1/whoami',
+        '/v1/rates',
+        '/v1/rates/dof',
+        '/v1/rates/fixer',
+        '/v1/rates/banxico',
+      ]) {
         const input = {
           method: 'GET',
           path,
