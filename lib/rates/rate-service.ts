@@ -21,9 +21,10 @@ export interface RatePolicy {
   waitForWinnerMs: number;
   pollIntervalMs: number;
   /**
-   * How long this instance may reuse a *fresh* entry it read, without reading the table
-   * again (0 or absent: never). Never past the entry's own freshUntil, so it cannot delay
-   * a refresh; it only means a value another instance wrote may reach this one this late.
+   * How long this instance may reuse an entry it read without reading the table again
+   * (0 or absent: never), if the entry needs no refresh: fresh, or backing off after a
+   * failure. Never past its freshUntil / nextAttemptAt, so no refresh is ever delayed; it
+   * only means a change made to the table out of band reaches this instance this late.
    */
   memoryTtlMs?: number;
 }
@@ -100,7 +101,17 @@ export function createRateService(deps: RateServiceDeps) {
   const memoryTtlMs = policy.memoryTtlMs ?? 0;
   const memory = new Map<SourceId, { entry: CacheEntry; until: number }>();
 
-  /** The latest entries, from this instance's memory when it holds a fresh one, else the table. */
+  /**
+   * Until when an entry calls for no upstream call and so cannot change but by another
+   * instance's refresh: while fresh, or while backing off after a failure. 0 when due.
+   */
+  function settledUntil(entry: CacheEntry, at: number): number {
+    if (entry.value !== undefined && at < entry.value.freshUntil) return entry.value.freshUntil;
+    if (entry.nextAttemptAt !== undefined && at < entry.nextAttemptAt) return entry.nextAttemptAt;
+    return 0;
+  }
+
+  /** The latest entries, from this instance's memory when it holds a settled one, else the table. */
   async function readEntries(sources: readonly SourceId[]): Promise<Map<SourceId, CacheEntry>> {
     const at = now();
     const entries = new Map<SourceId, CacheEntry>();
@@ -117,11 +128,9 @@ export function createRateService(deps: RateServiceDeps) {
       memory.delete(source);
       if (entry === undefined) continue;
       entries.set(source, entry);
-      // Only what needs no refresh is remembered, and only while it stays fresh.
-      const freshUntil = entry.value?.freshUntil ?? 0;
-      if (memoryTtlMs > 0 && at < freshUntil) {
-        memory.set(source, { entry, until: Math.min(at + memoryTtlMs, freshUntil) });
-      }
+      // Only what needs no refresh is remembered, and only while that stays true.
+      const until = settledUntil(entry, at);
+      if (memoryTtlMs > 0 && at < until) memory.set(source, { entry, until: Math.min(at + memoryTtlMs, until) });
     }
     return entries;
   }

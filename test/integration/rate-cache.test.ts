@@ -215,21 +215,52 @@ describe('the instance memory (RATES_MEMORY_TTL_MS)', () => {
     expect(banxico?.value?.dataDate).toBe('2026-11-25');
   });
 
-  it('never remembers an entry that is not fresh: every request after a failure reads the table', async () => {
+  it('remembers a failed source only until its next attempt, then calls the upstream again', async () => {
     const reads = countReads();
     const { calls, clock, instance, upstream } = harness();
     upstream.failWith = new ProviderError('upstream_error', 'Fixer answered 500');
-    const service = instance('a', { memoryTtlMs: 60_000 });
+    // Backoff = max(errorBackoffMs, fixerMinIntervalMs / 4) = 20 s, well inside the 60 s memory.
+    const service = instance('a', {
+      memoryTtlMs: 60_000,
+      errorBackoffMs: 20_000,
+      fixerMinIntervalMs: 40_000,
+    });
+    await service.getSources(['fixer']); // fails and records the backoff
+    await service.getSources(['fixer']); // read back from the table: remembered from here
+    const afterFill = reads.length;
 
     for (let i = 0; i < 3; i++) {
+      clock.t += 5_000;
       const [fixer] = await service.getSources(['fixer']);
-      expect(fixer?.value).toBeUndefined();
-      expect(fixer?.error?.code).toBe('upstream_error');
+      expect([fixer?.value, fixer?.error?.code]).toEqual([undefined, 'upstream_error']);
+    }
+    expect(reads.length).toBe(afterFill);
+    expect(calls.fixer).toBe(1);
+
+    clock.t += 5_001; // past nextAttemptAt, still inside the memory's 60 s
+    upstream.failWith = undefined;
+    const [fixer] = await service.getSources(['fixer']);
+    expect(calls.fixer).toBe(2);
+    expect(fixer?.value?.parsed.rates[0]?.value).toBe(18.01);
+  });
+
+  it('never remembers a due entry: while another instance refreshes it, every request reads the table', async () => {
+    const reads = countReads();
+    const { calls, clock, instance } = harness();
+    const service = instance('a', { memoryTtlMs: 60_000 });
+    await service.getSources(['banxico']);
+    clock.t += 4 * HOUR; // FIX (dated yesterday) expires at 12:00 Mexico City = 18:00Z.
+    await store.acquireLease('banxico', 'other-instance', clock.t, POLICY.leaseMs);
+    const before = reads.length;
+
+    for (let i = 0; i < 3; i++) {
+      const [banxico] = await service.getSources(['banxico']);
+      expect(banxico?.stale).toBe(true);
       clock.t += 10;
     }
 
-    expect(calls.fixer).toBe(1);
-    expect(reads.filter((ids) => ids.includes('fixer')).length).toBeGreaterThanOrEqual(3);
+    expect(reads.slice(before).filter((ids) => ids.includes('banxico')).length).toBeGreaterThanOrEqual(3);
+    expect(calls.banxico).toBe(1);
   });
 
   it('reads the table on every request when memoryTtlMs is 0', async () => {
