@@ -36,7 +36,7 @@ export interface AppConfig {
     fixerMinIntervalSeconds: number;
     /** FIXER_MONTHLY_BUDGET: hard stop on Fixer calls per calendar month (default 100). */
     fixerMonthlyBudget: number;
-    /** RATES_MEMORY_TTL_MS: how long an instance reuses a fresh cache entry before re-reading it (default 1000, 0 = never). */
+    /** RATES_MEMORY_TTL_MS: how long an instance reuses a fresh cache entry before re-reading it (default 5000, 0 = never). */
     memoryTtlMs: number;
   };
   /** Per-plan request windows (QUOTA_<PLAN>_PER_MINUTE / _PER_DAY). */
@@ -115,7 +115,7 @@ export function loadConfig(env: Env): AppConfig {
       maxStaleSeconds: readInteger(env, 'MAX_STALE_S', 7 * 86_400, 0, 90 * 86_400),
       fixerMinIntervalSeconds: readInteger(env, 'FIXER_MIN_INTERVAL_S', 28_800, 60, 31 * 86_400),
       fixerMonthlyBudget: readInteger(env, 'FIXER_MONTHLY_BUDGET', 100, 0, 10_000_000),
-      memoryTtlMs: readInteger(env, 'RATES_MEMORY_TTL_MS', 1000, 0, 60_000),
+      memoryTtlMs: readInteger(env, 'RATES_MEMORY_TTL_MS', 5000, 0, 60_000),
     },
     quota: { free: readPlanLimits(env, 'free'), pro: readPlanLimits(env, 'pro') },
     tokenTtlSeconds: readInteger(env, 'TOKEN_TTL_SECONDS', 3600, 60, 86_400),

@@ -38,7 +38,7 @@ const WARM_CONCURRENCY = 20;
 const DAY_MS = 86_400_000;
 /**
  * Each instance may reuse a fresh entry it read for this long (RATES_MEMORY_TTL_MS, default
- * 1000): shorter here, and every write to the table under the stack waits it out, as a
+ * 5000): shorter here, and every write to the table under the stack waits it out, as a
  * deployment's readers would lag by it.
  */
 const MEMORY_TTL_MS = 200;

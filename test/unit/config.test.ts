@@ -38,8 +38,8 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ UPSTREAM_TIMEOUT_MS: '5' })).toThrow('UPSTREAM_TIMEOUT_MS must be between');
   });
 
-  it('reuses a fresh cache entry for 1 s by default, never when RATES_MEMORY_TTL_MS=0, at most a minute', () => {
-    expect(loadConfig({}).cache.memoryTtlMs).toBe(1000);
+  it('reuses a fresh cache entry for 5 s by default, never when RATES_MEMORY_TTL_MS=0, at most a minute', () => {
+    expect(loadConfig({}).cache.memoryTtlMs).toBe(5000);
     expect(loadConfig({ RATES_MEMORY_TTL_MS: '0' }).cache.memoryTtlMs).toBe(0);
     expect(() => loadConfig({ RATES_MEMORY_TTL_MS: '60001' })).toThrow(
       new ConfigError('RATES_MEMORY_TTL_MS must be between 0 and 60000'),
