@@ -130,7 +130,8 @@ export function createRateService(deps: RateServiceDeps) {
       entries.set(source, entry);
       // Only what needs no refresh is remembered, and only while that stays true.
       const until = settledUntil(entry, at);
-      if (memoryTtlMs > 0 && at < until) memory.set(source, { entry, until: Math.min(at + memoryTtlMs, until) });
+      if (memoryTtlMs > 0 && at < until)
+        memory.set(source, { entry, until: Math.min(at + memoryTtlMs, until) });
     }
     return entries;
   }
