@@ -28,6 +28,7 @@ const FIXER_KEY = 'browser-test-fixer-key';
 const BANXICO_TOKEN = 'browser-test-banxico-token';
 /** The free plan gets this many requests a minute here, so the 429 is a few clicks away. */
 const FREE_PER_MINUTE = 3;
+const MEMORY_TTL_MS = 200;
 
 /** What the replayed captures hold, in the page's order: DOF, para pagos, FIX, Fixer. */
 const CAPTURED_VALUES = ['20.5303', '20.5303', '20.0777', '20.0753'];
@@ -67,6 +68,9 @@ beforeAll(async () => {
     env: {
       ...upstreamEnv(replay, { fixerAccessKey: FIXER_KEY, banxicoToken: BANXICO_TOKEN }),
       QUOTA_FREE_PER_MINUTE: String(FREE_PER_MINUTE),
+      // A test below rewrites the table under the stack; instances would not see that
+      // for RATES_MEMORY_TTL_MS (default 5 s), so it is short here and waited out.
+      RATES_MEMORY_TTL_MS: String(MEMORY_TTL_MS),
     },
   });
   let warmup: NewClientCredentials;
@@ -592,6 +596,7 @@ describe.skipIf(!hasChromium)('the web page in headless Chromium', () => {
         ExpressionAttributeValues: { ':past': Date.now() - 1000 },
       }),
     );
+    await new Promise((resolve) => setTimeout(resolve, MEMORY_TTL_MS + 50));
 
     await clickAndWait(page, 'Actualizar', '/v1/rates');
 
