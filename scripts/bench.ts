@@ -39,6 +39,7 @@ const UPSTREAM_TIMEOUT_MS = 2000;
 const FIXER_KEY = 'bench-fixer-access-key';
 const BANXICO_TOKEN = 'bench-banxico-token';
 const COLD_RUNS = 5;
+const HANG_RUNS = 3;
 const CONCURRENT = 200;
 const AUTOCANNON = { connections: 10, durationS: 5, rounds: 3, warmUpS: 3 };
 const IN_PROCESS_ITERATIONS = 2000;
@@ -160,32 +161,39 @@ async function benchColdFanOut(api: RatesClient, db: DynamoDBClient, replay: Rep
 }
 
 async function benchHang(api: RatesClient, db: DynamoDBClient, replay: ReplayServer) {
-  await makeCacheCold(db);
-  replay.setFault('fixer', { hang: true });
+  const samples: Array<{ ms: number; othersPresent: boolean; status: number }> = [];
   try {
-    const { ms, value } = await timed(() => getRates(api));
-    const othersPresent =
-      value.status === 200 &&
-      ['dof', 'dof_para_pagos', 'banxico'].every((key) => value.rateKeys.includes(key)) &&
-      value.errorKeys.join() === 'fixer';
-    const over = ms - UPSTREAM_TIMEOUT_MS;
-    add({
-      figure: 'b. fixer hanging: answer time',
-      value: `${Math.round(ms)} ms (timeout ${UPSTREAM_TIMEOUT_MS} + ${Math.round(over)} ms); others ${othersPresent ? 'present' : 'MISSING'}`,
-      goal: `≤ timeout + 200 ms, others present`,
-      met: over <= 200 && othersPresent,
-      method: `one cold GET through offline with the fixer replay hanging, UPSTREAM_TIMEOUT_MS=${UPSTREAM_TIMEOUT_MS}`,
-      data: {
-        ms: Math.round(ms),
-        timeout_ms: UPSTREAM_TIMEOUT_MS,
-        over_ms: Math.round(over),
-        others_present: othersPresent,
-        status: value.status,
-      },
-    });
+    for (let run = 0; run < HANG_RUNS; run++) {
+      await makeCacheCold(db);
+      replay.setFault('fixer', { hang: true });
+      const { ms, value } = await timed(() => getRates(api));
+      const othersPresent =
+        value.status === 200 &&
+        ['dof', 'dof_para_pagos', 'banxico'].every((key) => value.rateKeys.includes(key)) &&
+        value.errorKeys.join() === 'fixer';
+      samples.push({ ms, othersPresent, status: value.status });
+    }
   } finally {
     replay.setFault('fixer', undefined);
   }
+  const ms = median(samples.map((sample) => sample.ms));
+  const othersPresent = samples.every((sample) => sample.othersPresent);
+  const over = ms - UPSTREAM_TIMEOUT_MS;
+  add({
+    figure: 'b. fixer hanging: answer time',
+    value: `${Math.round(ms)} ms (timeout ${UPSTREAM_TIMEOUT_MS} + ${Math.round(over)} ms; runs ${samples.map((sample) => Math.round(sample.ms)).join(', ')} ms); others ${othersPresent ? 'present' : 'MISSING'}`,
+    goal: `≤ timeout + 200 ms, others present`,
+    met: over <= 200 && othersPresent,
+    method: `median of ${HANG_RUNS} cold GETs through offline with the fixer replay hanging (cache deleted before each), UPSTREAM_TIMEOUT_MS=${UPSTREAM_TIMEOUT_MS}; others present in every run`,
+    data: {
+      ms: Math.round(ms),
+      samples_ms: samples.map((sample) => Math.round(sample.ms)),
+      timeout_ms: UPSTREAM_TIMEOUT_MS,
+      over_ms: Math.round(over),
+      others_present: othersPresent,
+      statuses: samples.map((sample) => sample.status),
+    },
+  });
 }
 
 async function benchConcurrentCold(api: RatesClient, db: DynamoDBClient, replay: ReplayServer) {
