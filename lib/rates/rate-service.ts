@@ -102,8 +102,9 @@ export function createRateService(deps: RateServiceDeps) {
   const memory = new Map<SourceId, { entry: CacheEntry; until: number }>();
 
   /**
-   * Until when an entry calls for no upstream call and so cannot change but by another
-   * instance's refresh: while fresh, or while backing off after a failure. 0 when due.
+   * Until when an entry calls for no refresh, so that no instance (nor the refresher)
+   * rewrites it and only a change by hand can: while fresh, or while backing off after a
+   * failure. 0 when due.
    */
   function settledUntil(entry: CacheEntry, at: number): number {
     if (entry.value !== undefined && at < entry.value.freshUntil) return entry.value.freshUntil;
