@@ -10,7 +10,7 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import { loadConfig, readInteger, readOrCreateLocalSecret } from '../lib/config.js';
 import { ensureDemoClient } from './lib/demo-client.js';
-import { ensureTable, startDynalite } from './lib/local-db.js';
+import { EXIT_WITH_PARENT, ensureTable, startDynalite } from './lib/local-db.js';
 import { removeStackFile, writeStackFile } from './lib/stack-file.js';
 import { SERVICE_ROOT } from './lib/template.js';
 
@@ -150,6 +150,9 @@ async function main() {
   const offline = spawn(
     process.execPath,
     [
+      // If this script is killed outright (SIGKILL), offline and its workers still stop.
+      '--require',
+      EXIT_WITH_PARENT,
       cli,
       'offline',
       'start',

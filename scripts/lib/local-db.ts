@@ -1,6 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { createRequire } from 'node:module';
 import net from 'node:net';
+import path from 'node:path';
 import {
   CreateTableCommand,
   DescribeTableCommand,
@@ -8,7 +9,10 @@ import {
   ResourceInUseException,
   waitUntilTableExists,
 } from '@aws-sdk/client-dynamodb';
-import { tableDefinitionFromTemplate } from './template.js';
+import { SERVICE_ROOT, tableDefinitionFromTemplate } from './template.js';
+
+/** `node --require` this into a child so that it stops when its parent dies (see the file). */
+export const EXIT_WITH_PARENT = path.join(SERVICE_ROOT, 'scripts', 'lib', 'exit-with-parent.cjs');
 
 export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -57,6 +61,9 @@ export async function startDynalite(options: { dataPath?: string; port?: number 
   const port = options.port ?? (await freePort());
   const cli = createRequire(import.meta.url).resolve('dynalite/cli.js');
   const args = [
+    // Dies with whoever started it (npm start, a test worker), even when that is SIGKILLed.
+    '--require',
+    EXIT_WITH_PARENT,
     cli,
     '--port',
     String(port),

@@ -1,5 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readStackFile } from '../../scripts/lib/stack-file.js';
 import { isListening, type RunningStack, sleep, startStack } from '../helpers/stack.js';
 
 const PROBLEM = 'application/problem+json';
@@ -99,6 +100,38 @@ describe('stopping and losing the database', () => {
     expect(await isListening(stack.port)).toBe(false);
     expect(await isListening(stack.lambdaPort)).toBe(false);
     expect(() => execFileSync('pgrep', ['-f', stack.dataDir])).toThrow();
+  }, 180_000);
+
+  it('stops offline and dynalite too when the start script itself is killed outright', async () => {
+    const stack = await startStack();
+    const processesOfStack = () => {
+      // dynalite names the data dir in its arguments, offline its HTTP port.
+      const found = (pattern: string) => {
+        try {
+          return execFileSync('pgrep', ['-f', '--', pattern]).toString().trim().split('\n');
+        } catch {
+          return [];
+        }
+      };
+      return [...found(stack.dataDir), ...found(`--httpPort ${stack.port}( |$)`)];
+    };
+    try {
+      const startScript = readStackFile(stack.dataDir)?.pid;
+      if (startScript === undefined || startScript === 0)
+        throw new Error('no start script pid in stack.json');
+      expect(processesOfStack().length).toBeGreaterThanOrEqual(2);
+
+      // SIGKILL: no handler in the start script runs, so its children must notice by themselves.
+      process.kill(startScript, 'SIGKILL');
+      const deadline = Date.now() + 10_000;
+      while (Date.now() < deadline && processesOfStack().length > 0) await sleep(200);
+
+      expect(processesOfStack()).toEqual([]);
+      expect(await isListening(stack.port)).toBe(false);
+      expect(await isListening(stack.lambdaPort)).toBe(false);
+    } finally {
+      await stack.stop();
+    }
   }, 180_000);
 
   it('keeps the data of a first start in the second start', async () => {
