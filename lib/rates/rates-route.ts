@@ -3,12 +3,12 @@ import type { APIGatewayProxyResult } from 'aws-lambda';
 import { getConfig } from '../config.js';
 import { getTableClient } from '../db/client.js';
 import { httpHandler } from '../http/handler.js';
-import { createHttpClient } from '../http/outbound.js';
 import { serviceUnavailable } from '../http/problem.js';
 import { enforceQuota } from '../http/quota-middleware.js';
 import { header, rejectUnknownQuery } from '../http/request.js';
 import { describeError, logger } from '../log.js';
-import { providers } from '../providers/index.js';
+import { providers } from '../providers/registry.js';
+import type { HttpClient } from '../providers/types.js';
 import { getUpstreamSecrets } from '../secrets.js';
 import { createRateCacheStore } from './cache-store.js';
 import { buildRatesAnswer } from './envelope.js';
@@ -22,13 +22,17 @@ let service: RateService | undefined;
 export function getRateService(): RateService {
   if (service !== undefined) return service;
   const config = getConfig();
-  const http = createHttpClient({ timeoutMs: config.upstream.timeoutMs });
+  // axios is loaded with the first refresh, not at cold start: most answers come from the cache.
+  let http: Promise<HttpClient> | undefined;
   service = createRateService({
     store: createRateCacheStore(getTableClient()),
     fetchSource: async (source) => {
+      http ??= import('../http/outbound.js').then(({ createHttpClient }) =>
+        createHttpClient({ timeoutMs: config.upstream.timeoutMs }),
+      );
       const secrets = await getUpstreamSecrets();
       return providers[source]({
-        http,
+        http: await http,
         config: {
           ...config.upstream,
           fixerAccessKey: secrets.fixerAccessKey,
