@@ -2,6 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { OPENAPI_PATH } from '../helpers/contract.js';
@@ -18,14 +19,15 @@ describe('the packaged openapi function', () => {
   it('ships openapi.yaml beside its bundle', () => {
     const listing = execFileSync('unzip', ['-Z1', zip], { encoding: 'utf8' }).trim().split('\n').sort();
 
-    expect(listing).toEqual(['functions/openapi.cjs', 'functions/openapi.cjs.map', 'openapi.yaml']);
+    expect(listing).toEqual(['functions/openapi.mjs', 'functions/openapi.mjs.map', 'openapi.yaml']);
   });
 
   it('serves the document from LAMBDA_TASK_ROOT when run from the unpacked zip', () => {
     const taskRoot = mkdtempSync(path.join(os.tmpdir(), 'tdc-openapi-task-'));
     execFileSync('unzip', ['-q', zip, '-d', taskRoot]);
-    const invoke = `require(${JSON.stringify(path.join(taskRoot, 'functions', 'openapi.cjs'))})
-      .handler({ path: '/v1/openapi.json', httpMethod: 'GET', queryStringParameters: null, headers: {} }, {})
+    const bundle = pathToFileURL(path.join(taskRoot, 'functions', 'openapi.mjs')).href;
+    const invoke = `import(${JSON.stringify(bundle)})
+      .then(({ handler }) => handler({ path: '/v1/openapi.json', httpMethod: 'GET', queryStringParameters: null, headers: {} }, {}))
       .then((response) => process.stdout.write(JSON.stringify(response)));`;
 
     // The working directory holds no openapi.yaml: only the task root can provide it.

@@ -43,6 +43,16 @@ beforeAll(async () => {
   ({ template, dir: packageDir } = await packageProd());
 }, 180_000);
 
+const zipListing = (zip: string) =>
+  execFileSync('unzip', ['-Z1', path.join(packageDir, zip)], { encoding: 'utf8' })
+    .trim()
+    .split('\n');
+const unzipText = (zip: string, file: string) =>
+  execFileSync('unzip', ['-p', path.join(packageDir, zip), file], {
+    encoding: 'utf8',
+    maxBuffer: 20 * 1024 * 1024,
+  });
+
 const resourcesOfType = (type: string) =>
   Object.entries(template.Resources).filter(([, resource]) => resource.Type === type);
 
@@ -60,19 +70,51 @@ describe('the packaged prod template', () => {
     const zips = readdirSync(packageDir).filter((file) => file.endsWith('.zip'));
     expect(zips.length).toBe(resourcesOfType('AWS::Lambda::Function').length);
     const listing = execFileSync('unzip', ['-Z1', path.join(packageDir, 'health.zip')], { encoding: 'utf8' });
-    expect(listing.trim().split('\n').sort()).toEqual(['functions/health.cjs', 'functions/health.cjs.map']);
-    const bundle = execFileSync(
-      'unzip',
-      ['-p', path.join(packageDir, 'health.zip'), 'functions/health.cjs'],
-      {
-        encoding: 'utf8',
-        maxBuffer: 20 * 1024 * 1024,
-      },
-    );
-    expect(bundle).toContain('require("@aws-sdk/lib-dynamodb")');
-    expect(bundle).toContain('sourceMappingURL=health.cjs.map');
+    expect(listing.trim().split('\n').sort()).toEqual(['functions/health.mjs', 'functions/health.mjs.map']);
+    const bundle = unzipText('health.zip', 'functions/health.mjs');
+    expect(bundle).toMatch(/from\s*"@aws-sdk\/lib-dynamodb"/);
+    expect(bundle).toContain('sourceMappingURL=health.mjs.map');
     // Minified: a handful of very long lines, not the source's layout.
     expect(bundle.split('\n').length).toBeLessThan(50);
+    // The map names the sources without carrying them (sourcesContent: false).
+    const map = JSON.parse(unzipText('health.zip', 'functions/health.mjs.map')) as {
+      sourcesContent?: unknown;
+    };
+    expect(map.sourcesContent).toBeUndefined();
+  });
+
+  it('keeps providers out of the rates entry bundle: imported on first refresh, as their own files', () => {
+    const rates = unzipText('rates.zip', 'functions/rates.mjs');
+    for (const chunk of ['dof', 'fixer', 'banxico']) {
+      expect(rates).toMatch(new RegExp(`import\\("\\./chunks/${chunk}-[A-Z0-9]+\\.mjs"\\)`));
+    }
+    // Neither axios nor cheerio is in the entry, nor mime-db (form-data) anywhere.
+    expect(rates).not.toContain('axios');
+    expect(rates).not.toContain('cheerio');
+    for (const file of zipListing('rates.zip').filter((name) => name.endsWith('.mjs'))) {
+      expect(unzipText('rates.zip', file)).not.toContain('application/vnd.openxmlformats');
+    }
+    // Functions that never refresh ship no provider chunk.
+    expect(zipListing('authorizer.zip').sort()).toEqual([
+      'functions/authorizer.mjs',
+      'functions/authorizer.mjs.map',
+    ]);
+  });
+
+  it('keeps every code file in every zip under 200 kB', () => {
+    const oversized: string[] = [];
+    for (const zip of readdirSync(packageDir).filter((file) => file.endsWith('.zip'))) {
+      // `unzip -Zl`: permissions, version, os, size, …, name; code files only.
+      for (const line of execFileSync('unzip', ['-Zl', path.join(packageDir, zip)], {
+        encoding: 'utf8',
+      }).split('\n')) {
+        const cols = line.trim().split(/\s+/);
+        const name = cols.at(-1) ?? '';
+        if (name.endsWith('.mjs') && Number(cols[3]) > 200 * 1024)
+          oversized.push(`${zip}:${name} ${cols[3]} B`);
+      }
+    }
+    expect(oversized).toEqual([]);
   });
 
   it('declares the table pay-per-request with TTL and point-in-time recovery', () => {
