@@ -13,7 +13,12 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 import { BatchWriteItemCommand, type DynamoDBClient, ScanCommand } from '@aws-sdk/client-dynamodb';
-import { BatchGetCommand } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { authorizeRequest } from '../lib/auth/authorize.js';
+import { createClient } from '../lib/auth/client-admin.js';
+import { CLIENT_LOOKUP_TTL_MS, rememberClientLookups } from '../lib/auth/client-cache.js';
+import { createDynamoClientStore } from '../lib/auth/client-store.js';
+import { issueAccessToken } from '../lib/auth/jwt.js';
 import { loadConfig } from '../lib/config.js';
 import { createTableClient } from '../lib/db/client.js';
 import { providers } from '../lib/providers/index.js';
@@ -26,6 +31,7 @@ import { SOURCE_IDS } from '../lib/rates/rate.js';
 import { createRateService } from '../lib/rates/rate-service.js';
 import { answerRates } from '../lib/rates/rates-route.js';
 import { type RatesClient, ratesAuthHeaders, ratesClient } from '../test/helpers/api-client.js';
+import { authorizerEvent } from '../test/helpers/authorizer-event.js';
 import { providerContextFor } from '../test/helpers/provider-context.js';
 import { type ReplayServer, startReplayServer } from '../test/helpers/replay-server.js';
 import { type RunningStack, startStack, upstreamEnv } from '../test/helpers/stack.js';
@@ -46,6 +52,7 @@ const AUTOCANNON = { connections: 10, durationS: 5, rounds: 3, warmUpS: 3 };
 const IN_PROCESS_ITERATIONS = 2000;
 const LOAD_RUNS = 5;
 const QUOTA = { concurrent: 200, limit: 50 };
+const BURSTS = { count: 3, size: 200, settleMs: 10_000, maxGrowth: 1.5 };
 /** lib/config.ts's default RATES_MEMORY_TTL_MS, which the bench's stack runs with. */
 const MEMORY_TTL_MS = loadConfig({}).cache.memoryTtlMs;
 
@@ -197,33 +204,145 @@ async function benchHang(api: RatesClient, db: DynamoDBClient, replay: ReplaySer
   });
 }
 
+/** Statuses a valid client must never see: its credentials are fine and so is the service. */
+const LIES_TO_VALID_CLIENTS = (status: string) => status === '401' || status.startsWith('5');
+
+async function burst(api: RatesClient, size: number): Promise<Record<string, number>> {
+  const statuses = await Promise.all(
+    Array.from({ length: size }, async () => {
+      const response = await api.get('/v1/rates');
+      await response.arrayBuffer();
+      return response.status;
+    }),
+  );
+  const histogram: Record<string, number> = {};
+  for (const status of statuses) histogram[status] = (histogram[status] ?? 0) + 1;
+  return histogram;
+}
+
+const lies = (histogram: Record<string, number>) =>
+  Object.entries(histogram)
+    .filter(([status]) => LIES_TO_VALID_CLIENTS(status))
+    .reduce((sum, [, count]) => sum + count, 0);
+
 async function benchConcurrentCold(api: RatesClient, db: DynamoDBClient, replay: ReplayServer) {
-  const burst = async (size: number) => {
-    const statuses = await Promise.all(
-      Array.from({ length: size }, async () => {
-        const response = await api.get('/v1/rates');
-        await response.arrayBuffer();
-        return response.status;
-      }),
-    );
-    const histogram: Record<string, number> = {};
-    for (const status of statuses) histogram[status] = (histogram[status] ?? 0) + 1;
-    return histogram;
-  };
-  // Offline boots one Lambda instance per concurrent request: boot them on a warm cache first.
-  let warmUp: Record<string, number> = {};
-  for (const size of [50, 100, 150, CONCURRENT]) warmUp = await burst(size);
   await makeCacheCold(db);
   replay.resetHits();
-  const { ms, value: statuses } = await timed(() => burst(CONCURRENT));
+  const { ms, value: statuses } = await timed(() => burst(api, CONCURRENT));
   const hits = { dof: replay.hits('dof'), fixer: replay.hits('fixer'), banxico: replay.hits('banxico') };
+  const wrong = lies(statuses);
   add({
     figure: `e. upstream calls, ${CONCURRENT} concurrent cold`,
-    value: `dof ${hits.dof}, fixer ${hits.fixer}, banxico ${hits.banxico} (statuses ${JSON.stringify(statuses)}, ${Math.round(ms)} ms)`,
-    goal: '1 each',
-    met: hits.dof === 1 && hits.fixer === 1 && hits.banxico === 1,
-    method: `replay hit counters for ${CONCURRENT} simultaneous GET /v1/rates through offline on a deleted cache (instances booted first by warm-cache bursts of 50,100,150,200; last: ${JSON.stringify(warmUp)})`,
-    data: { hits, statuses, warm_up_statuses: warmUp, ms: Math.round(ms) },
+    value: `dof ${hits.dof}, fixer ${hits.fixer}, banxico ${hits.banxico}; statuses ${JSON.stringify(statuses)} (${wrong} × 401/5xx), ${Math.round(ms)} ms`,
+    goal: '1 each, no 401/5xx',
+    met: hits.dof === 1 && hits.fixer === 1 && hits.banxico === 1 && wrong === 0,
+    method: `replay hit counters and status counts for ${CONCURRENT} simultaneous GET /v1/rates by one valid pro client through offline on a deleted cache`,
+    data: { hits, statuses, statuses_401_5xx: wrong, ms: Math.round(ms) },
+  });
+}
+
+// ---- burst: right after the stack is ready, before anything else warmed it ---------------
+
+/** Resident memory of this stack's serverless-offline process (handlers run inside it), in MB. */
+function offlineRssMb(port: number): number {
+  for (const pid of readdirSync('/proc').filter((entry) => /^\d+$/.test(entry))) {
+    let cmdline: string;
+    try {
+      cmdline = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').join(' ');
+    } catch {
+      continue;
+    }
+    if (!cmdline.includes(' offline start ') || !cmdline.includes(`--httpPort ${port} `)) continue;
+    const rssKb = /VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1];
+    if (rssKb !== undefined) return Math.round(Number(rssKb) / 1024);
+  }
+  throw new Error(`no serverless-offline process for port ${port}`);
+}
+
+async function benchBurstAfterStart(stack: RunningStack, api: RatesClient) {
+  const before = offlineRssMb(stack.port);
+  const bursts: Array<{ statuses: Record<string, number>; ms: number; rss_mb: number }> = [];
+  for (let i = 0; i < BURSTS.count; i++) {
+    const { ms, value: statuses } = await timed(() => burst(api, BURSTS.size));
+    bursts.push({ statuses, ms: Math.round(ms), rss_mb: offlineRssMb(stack.port) });
+  }
+  await new Promise((resolve) => setTimeout(resolve, BURSTS.settleMs));
+  const after = offlineRssMb(stack.port);
+  const wrong = bursts.reduce((sum, b) => sum + lies(b.statuses), 0);
+  const growth = after / before;
+  add({
+    figure: `burst: ${BURSTS.count} × ${BURSTS.size} concurrent right after start`,
+    value: `${bursts.map((b, i) => `#${i + 1} ${JSON.stringify(b.statuses)} ${b.ms} ms, offline ${b.rss_mb} MB`).join('; ')}; offline memory ${before} MB before → ${after} MB ${BURSTS.settleMs / 1000} s after (×${round(growth)})`,
+    goal: `no 401/5xx; memory after ≤ ${BURSTS.maxGrowth}× before`,
+    met: wrong === 0 && growth <= BURSTS.maxGrowth,
+    method: `first requests to the stack after "ready" (only the token request before): ${BURSTS.count} bursts of ${BURSTS.size} simultaneous GET /v1/rates by one valid pro client, back to back; VmRSS of the serverless-offline process`,
+    data: { bursts, rss_before_mb: before, rss_after_mb: after, statuses_401_5xx: wrong },
+  });
+}
+
+// ---- gate: authorizer decision + quota write in-process vs one bare UpdateItem -----------
+
+async function benchGate(endpoint: string) {
+  const table = createTableClient({ region: 'us-east-1', dynamodbEndpoint: endpoint, tableName: TABLE });
+  const secret = 'bench-gate-secret-0123456789abcdef0123456789abcdef';
+  const credentials = await createClient(
+    { store: createDynamoClientStore(table), registry: undefined, now: () => new Date() },
+    { name: 'bench-gate', plan: 'pro' },
+  );
+  const token = issueAccessToken(
+    { clientId: credentials.client_id, plan: 'pro' },
+    { secret, ttlSeconds: 3600, nowMs: Date.now() },
+  ).accessToken;
+  const event = authorizerEvent({ Authorization: `Bearer ${token}`, 'x-api-key': credentials.api_key });
+  // As functions/authorizer.ts and the quota middleware build them.
+  const getClient = rememberClientLookups((clientId) => createDynamoClientStore(table).getClient(clientId), {
+    ttlMs: CLIENT_LOOKUP_TTL_MS,
+    now: Date.now,
+  });
+  const counter = createDynamoCounterStore(table);
+  const limits = { ...DEFAULT_QUOTA_LIMITS, pro: { perMinute: 100_000_000, perDay: 100_000_000 } };
+  const gate = async () => {
+    const policy = await authorizeRequest(event, { getClient, jwtSecret: async () => secret, now: Date.now });
+    const clientId = policy.context?.clientId;
+    if (typeof clientId !== 'string') throw new Error('the bench client was not allowed');
+    const decision = await consumeQuota(counter, { clientId, plan: 'pro', limits, nowMs: Date.now() });
+    if (!decision.admitted) throw new Error('the bench client was refused by its quota');
+  };
+  const bare = async () => {
+    await table.doc.send(
+      new UpdateCommand({
+        TableName: TABLE,
+        Key: { pk: 'bench#gate', sk: 'bare' },
+        UpdateExpression: 'ADD #n :one',
+        ExpressionAttributeNames: { '#n': 'n' },
+        ExpressionAttributeValues: { ':one': 1 },
+      }),
+    );
+  };
+  for (let i = 0; i < 200; i++) {
+    await gate();
+    await bare();
+  }
+  const gateMs: number[] = [];
+  const bareMs: number[] = [];
+  for (let i = 0; i < IN_PROCESS_ITERATIONS; i++) {
+    gateMs.push((await timed(gate)).ms);
+    bareMs.push((await timed(bare)).ms);
+  }
+  table.doc.destroy();
+  const ratio = median(gateMs) / median(bareMs);
+  add({
+    figure: 'gate. in-process authorizer decision + quota write p50 ÷ UpdateItem p50',
+    value: `${round(ratio)} (${round(median(gateMs), 3)} ÷ ${round(median(bareMs), 3)} ms)`,
+    goal: '≤ 1.5',
+    met: ratio <= 1.5,
+    method: `authorizeRequest (JWT check, client lookup as functions/authorizer.ts remembers it) then consumeQuota (lib/quota) for one pro client vs one bare UpdateItem (ADD) on the stack's dynalite, interleaved, ${IN_PROCESS_ITERATIONS} iterations each after 200 warm-up`,
+    data: {
+      ratio: round(ratio, 3),
+      gate_p50_ms: round(median(gateMs), 3),
+      update_item_p50_ms: round(median(bareMs), 3),
+      iterations: IN_PROCESS_ITERATIONS,
+    },
   });
 }
 
@@ -666,10 +785,12 @@ async function main() {
       timeoutMs: 240_000,
     });
     const api = await ratesClient(stack);
+    await benchBurstAfterStart(stack, api);
     await benchColdFanOut(api, db, replay);
     await benchHang(api, db, replay);
     await benchThroughput(stack, api, db, replay);
     await benchInProcess(dynalite.endpoint, replay.url);
+    await benchGate(dynalite.endpoint);
     await benchConcurrentCold(api, db, replay);
     await benchQuota(dynalite.endpoint);
   } finally {
