@@ -21,6 +21,13 @@ export function generateApiKey(): string {
 
 export const CLIENT_ID_PATTERN = /^[A-Za-z0-9_-]{1,64}$/;
 
+/**
+ * Clock skew allowed on a token's `exp` (lib/auth/jwt.ts and the quota middleware's
+ * re-check). Kept here, not in jwt.ts, so the rates functions can read it without
+ * bundling jsonwebtoken (~55 kB with semver) into their cold start.
+ */
+export const CLOCK_TOLERANCE_SECONDS = 30;
+
 /** Equal-length digests first, so neither content nor length leaks through timing. */
 export function constantTimeEquals(a: string, b: string): boolean {
   const digest = (value: string) => createHash('sha256').update(value).digest();

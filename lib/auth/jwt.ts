@@ -1,6 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import jwt from 'jsonwebtoken';
 import { isPlan, type Plan } from '../quota/rule.js';
+import { CLOCK_TOLERANCE_SECONDS } from './credentials.js';
+
+export { CLOCK_TOLERANCE_SECONDS };
 
 /**
  * Access tokens: HS256 JWTs signed with JWT_SECRET. Verification pins the algorithm
@@ -10,7 +13,6 @@ import { isPlan, type Plan } from '../quota/rule.js';
  */
 export const TOKEN_ISSUER = 'tipo-de-cambio';
 export const TOKEN_AUDIENCE = 'tipo-de-cambio-api';
-export const CLOCK_TOLERANCE_SECONDS = 30;
 /** Far above any token we issue (~300 bytes); refuses oversized input before parsing it. */
 export const MAX_TOKEN_LENGTH = 2048;
 

@@ -1,7 +1,6 @@
 import type { MiddlewareObj, Request } from '@middy/core';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
-import { CLIENT_ID_PATTERN } from '../auth/credentials.js';
-import { CLOCK_TOLERANCE_SECONDS } from '../auth/jwt.js';
+import { CLIENT_ID_PATTERN, CLOCK_TOLERANCE_SECONDS } from '../auth/credentials.js';
 import { getConfig } from '../config.js';
 import { getTableClient } from '../db/client.js';
 import { describeError, logger } from '../log.js';
