@@ -1,14 +1,8 @@
 import type { APIGatewayAuthorizerResult, APIGatewayRequestAuthorizerEvent } from 'aws-lambda';
 import { authorizeRequest } from '../lib/auth/authorize.js';
-import { CLIENT_LOOKUP_TTL_MS, rememberClientLookups } from '../lib/auth/client-cache.js';
 import { createDynamoClientStore } from '../lib/auth/client-store.js';
 import { getTableClient } from '../lib/db/client.js';
 import { getSecrets } from '../lib/secrets.js';
-
-const getClient = rememberClientLookups(
-  (clientId) => createDynamoClientStore(getTableClient()).getClient(clientId),
-  { ttlMs: CLIENT_LOOKUP_TTL_MS, now: Date.now },
-);
 
 /**
  * REQUEST authorizer for /v1/rates*: bearer token + the client's own x-api-key.
@@ -16,7 +10,7 @@ const getClient = rememberClientLookups(
  */
 export const handler = (event: APIGatewayRequestAuthorizerEvent): Promise<APIGatewayAuthorizerResult> =>
   authorizeRequest(event, {
-    getClient,
+    getClient: (clientId) => createDynamoClientStore(getTableClient()).getClient(clientId),
     jwtSecret: async () => (await getSecrets()).jwtSecret,
     now: Date.now,
   });
