@@ -9,12 +9,27 @@ import { mkdirSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { loadConfig, readInteger, readOrCreateLocalSecret } from '../lib/config.js';
+import { parseCommandLine } from './lib/cli.js';
 import { ensureDemoClient } from './lib/demo-client.js';
 import { EXIT_WITH_PARENT, ensureTable, startDynalite } from './lib/local-db.js';
 import { removeStackFile, writeStackFile } from './lib/stack-file.js';
 import { SERVICE_ROOT } from './lib/template.js';
 
-const sandbox = process.argv.includes('--sandbox');
+const USAGE = `Usage:
+  npm start                  the API on http://127.0.0.1:3000 with an embedded DynamoDB
+  npm run start:sandbox      the same, with the three upstreams replayed from real captures
+
+Options:
+  --sandbox                  what start:sandbox passes
+  -h, --help                 this text
+
+Environment: PORT (3000), LAMBDA_PORT (3002), DATA_DIR (.data), FIXER_ACCESS_KEY and
+BANXICO_TOKEN (without them those sources answer errors; see the README), START_VERBOSE=1
+for serverless-offline's own output. Ctrl-C stops everything it started.`;
+const { values: options } = parseCommandLine('start', USAGE, {
+  options: { sandbox: { type: 'boolean', default: false } },
+});
+const sandbox = options.sandbox;
 const env: Record<string, string | undefined> = { ...process.env, STAGE: 'local' };
 const port = readInteger(env, 'PORT', 3000, 1, 65535);
 const lambdaPort = readInteger(env, 'LAMBDA_PORT', 3002, 1, 65535);
