@@ -31,6 +31,11 @@ const { values: options } = parseCommandLine('start', USAGE, {
 });
 const sandbox = options.sandbox;
 const env: Record<string, string | undefined> = { ...process.env, STAGE: 'local' };
+// On Node < 22 the AWS SDK warns that its 2027 releases need Node 22 (NodeVersionSupportWarning),
+// once per module instance: this script prints it once, then serverless-offline would print
+// it again for every function it loads. The children are told to skip it (the SDK's own
+// switch); this process still shows it once, so the person at the terminal sees it.
+env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ||= 'true';
 const port = readInteger(env, 'PORT', 3000, 1, 65535);
 const lambdaPort = readInteger(env, 'LAMBDA_PORT', 3002, 1, 65535);
 // Each stack (by PORT) keeps its own data so two stacks can run side by side.

@@ -27,6 +27,18 @@ describe('the local stack (npm start)', () => {
     expect(stack.baseUrl).toBe(`http://127.0.0.1:${stack.port}`);
   });
 
+  it("shows the AWS SDK's Node version warning at most once, however many functions load", async () => {
+    // Each path runs another function (and the authorizer) in serverless-offline.
+    for (const route of ['/v1/ping', '/v1/openapi.json', '/', '/v1/no-such-route', '/v1/rates', '/v1/health'])
+      await fetch(`${stack.baseUrl}${route}`);
+
+    await sleep(500); // lets the children's stderr reach us
+    const shown = stack.output().split('NodeVersionSupportWarning').length - 1;
+    // The SDK warns below Node 22: then the person at the terminal sees it exactly once.
+    if (Number(process.versions.node.split('.')[0]) < 22) expect(shown).toBe(1);
+    else expect(shown).toBeLessThanOrEqual(1);
+  });
+
   it('answers an unknown route with a 404 problem', async () => {
     const response = await fetch(`${stack.baseUrl}/v1/nope`);
 
