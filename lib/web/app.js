@@ -246,7 +246,9 @@
         apiKey,
         clientId,
         // A renewed token keeps the name already learned for this client.
-        ...(previous?.clientId === clientId && typeof previous.name === 'string' ? { name: previous.name } : {}),
+        ...(previous?.clientId === clientId && typeof previous.name === 'string'
+          ? { name: previous.name }
+          : {}),
       };
       saveSession(session);
       return session;
