@@ -762,11 +762,8 @@ function printTable() {
   process.stdout.write(`${lines.join('\n')}\n${rule}\n`);
 }
 
-/** `npm run bench -- --bundles-only`: row f alone (no stack), for iterating on the build. */
-const BUNDLES_ONLY = process.argv.includes('--bundles-only');
-
-async function main() {
-  if (BUNDLES_ONLY) {
+async function main(bundlesOnly: boolean) {
+  if (bundlesOnly) {
     await benchBundles();
     printTable();
     return;
@@ -839,10 +836,10 @@ async function main() {
   log('wrote bench/results.json');
 }
 
-parseCommandLine(
+const { values } = parseCommandLine(
   'bench',
   `Usage:
-  npm run bench
+  npm run bench [-- --bundles-only]
 
 Measures the service on this machine and prints one table (method and goal beside each
 figure); writes the same figures to bench/results.json. Starts and stops its own replay
@@ -850,11 +847,12 @@ server, dynalite and stack on free ports. Takes a few minutes. Exit 1 only when 
 bench itself crashes.
 
 Options:
-  -h, --help     this text`,
-  { options: {} },
+  --bundles-only   row f alone (package, bundle sizes, module loads): no stack, ~1 minute
+  -h, --help       this text`,
+  { options: { 'bundles-only': { type: 'boolean', default: false } } },
 );
 
-main().then(
+main(values['bundles-only']).then(
   () => process.exit(0),
   (error: unknown) => {
     log(`crashed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
