@@ -13,6 +13,7 @@ import {
 } from '../helpers/template.js';
 
 const RATES_ACTIONS = [
+  'dynamodb:GetItem',
   'dynamodb:BatchGetItem',
   'dynamodb:PutItem',
   'dynamodb:UpdateItem',
@@ -32,7 +33,7 @@ const DYNAMODB_ACTIONS_ALLOWED: Record<string, string[]> = {
   refresher: RATES_ACTIONS,
   token: ['dynamodb:GetItem', 'dynamodb:UpdateItem'],
   authorizer: ['dynamodb:GetItem'],
-  whoami: ['dynamodb:UpdateItem'],
+  whoami: ['dynamodb:GetItem', 'dynamodb:UpdateItem'],
   web: [],
 };
 
