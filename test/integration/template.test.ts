@@ -119,6 +119,17 @@ describe('the packaged prod template', () => {
     }
   });
 
+  it('sends HSTS and nosniff on every answer API Gateway writes itself', () => {
+    const responses = resourcesOfType('AWS::ApiGateway::GatewayResponse');
+    expect(responses.length).toBeGreaterThan(0);
+    for (const [, response] of responses) {
+      expect(response.Properties?.ResponseParameters).toMatchObject({
+        'gatewayresponse.header.Strict-Transport-Security': "'max-age=31536000; includeSubDomains'",
+        'gatewayresponse.header.X-Content-Type-Options': "'nosniff'",
+      });
+    }
+  });
+
   it('carries no secret value in any function environment', () => {
     for (const [, fn] of resourcesOfType('AWS::Lambda::Function')) {
       const environment = fn.Properties?.Environment as { Variables: Record<string, string> } | undefined;
