@@ -24,7 +24,7 @@ import {
 import { createDynamoClientStore } from '../lib/auth/client-store.js';
 import { createTableClient } from '../lib/db/client.js';
 import { isPlan, PLANS } from '../lib/quota/rule.js';
-import { localDataDir, readStackFile } from './lib/stack-file.js';
+import { isStackRunning, localDataDir, readStackFile } from './lib/stack-file.js';
 
 const SERVICE = 'tipo-de-cambio';
 const COMMANDS = ['create', 'list', 'disable', 'rotate-key'] as const;
@@ -57,6 +57,12 @@ async function connect(values: {
   if (stack === undefined) {
     throw new UsageError(
       `No running local stack found in ${dataDir} (start one with npm start, or pass --stage)`,
+    );
+  }
+  if (!isStackRunning(stack)) {
+    throw new UsageError(
+      `The local stack in ${dataDir} is not running: its process ${stack.pid} is gone (killed without ` +
+        'cleaning up; stack.json is stale). Start it again with npm start, or pass --stage.',
     );
   }
   const table = createTableClient({

@@ -1,3 +1,4 @@
+import { access } from 'node:fs/promises';
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import type { TableClient } from './client.js';
 
@@ -6,4 +7,13 @@ export async function pingTable(table: TableClient, timeoutMs: number): Promise<
   await table.doc.send(new GetCommand({ TableName: table.tableName, Key: { pk: 'health', sk: 'health' } }), {
     abortSignal: AbortSignal.timeout(timeoutMs),
   });
+}
+
+/**
+ * The local stack's data directory (dynalite's files, the JWT secret) still exists. dynalite
+ * keeps answering from open files after `.data/` is deleted under it, and would lose every
+ * write at its next start, so a GetItem alone cannot tell.
+ */
+export async function checkLocalDataDir(dataDir: string): Promise<void> {
+  await access(dataDir);
 }
