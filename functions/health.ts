@@ -1,6 +1,6 @@
 import { getConfig } from '../lib/config.js';
 import { getTableClient } from '../lib/db/client.js';
-import { checkLocalDataDir, pingTable } from '../lib/db/health-store.js';
+import { checkLocalData, pingTable } from '../lib/db/health-store.js';
 import { checkHealth } from '../lib/health.js';
 import { httpHandler, jsonResponse } from '../lib/http/handler.js';
 import { rejectUnknownQuery } from '../lib/http/request.js';
@@ -13,7 +13,7 @@ export const handler = httpHandler(async (event) => {
   const report = await checkHealth({
     pingDatabase: async () => {
       const config = getConfig();
-      if (config.isLocal) await checkLocalDataDir(config.dataDir);
+      if (config.isLocal) await checkLocalData(config);
       await pingTable(table, 1500);
     },
     readUpstreams: () =>

@@ -163,7 +163,7 @@ export async function respondToTokenRequest(
     return oauthError(
       429,
       'invalid_client',
-      `Too many failed authentication attempts; retry after ${brake.retryAfterSeconds} seconds.`,
+      `Too many failed authentication attempts; retry after ${brake.retryAfterSeconds} second${brake.retryAfterSeconds === 1 ? '' : 's'}.`,
       { 'Retry-After': String(brake.retryAfterSeconds) },
     );
   }

@@ -10,10 +10,15 @@ export async function pingTable(table: TableClient, timeoutMs: number): Promise<
 }
 
 /**
- * The local stack's data directory (dynalite's files, the JWT secret) still exists. dynalite
- * keeps answering from open files after `.data/` is deleted under it, and would lose every
- * write at its next start, so a GetItem alone cannot tell.
+ * The local stack's data still exists: its data directory (the JWT secret, stack.json) and,
+ * when `npm start` runs an embedded dynalite, that database's files. dynalite keeps
+ * answering from open files after `.data/` is deleted under it, and would lose every write
+ * at its next start, so a GetItem alone cannot tell.
  */
-export async function checkLocalDataDir(dataDir: string): Promise<void> {
-  await access(dataDir);
+export async function checkLocalData(paths: {
+  dataDir: string;
+  localDbDir: string | undefined;
+}): Promise<void> {
+  await access(paths.dataDir);
+  if (paths.localDbDir !== undefined) await access(paths.localDbDir);
 }

@@ -26,7 +26,9 @@ beforeAll(async () => {
     DYNAMODB_ENDPOINT: db.endpoint,
     TABLE_NAME: db.table.tableName,
     DATA_DIR: dataDir,
+    LOCAL_DB_DIR: path.join(dataDir, 'dynamodb'),
   });
+  mkdirSync(path.join(dataDir, 'dynamodb'));
   health = (await import('../../functions/health.js')).handler;
 }, 60_000);
 
@@ -54,8 +56,16 @@ describe('GET /v1/health on the local stack', () => {
     });
   });
 
+  it('stays unavailable when an empty data directory takes the deleted one’s place', async () => {
+    mkdirSync(dataDir);
+
+    const response = await health(request, {} as Context);
+
+    expect(response.statusCode).toBe(503);
+  });
+
   it('says the database is unavailable once the table is gone', async () => {
-    mkdirSync(dataDir, { recursive: true });
+    mkdirSync(path.join(dataDir, 'dynamodb'), { recursive: true });
     expect((await health(request, {} as Context)).statusCode).toBe(200);
     await db.table.doc.send(new DeleteTableCommand({ TableName: db.table.tableName }));
 
