@@ -99,13 +99,14 @@ describe('per-client quotas on a real dynalite', () => {
   it('stays exact when 200 concurrent requests open a new minute against the day limit', async () => {
     const limits = { ...LIMITS, free: { perMinute: 50, perDay: 60 } };
     const take = (nowMs: number) => consumeQuota(store, { clientId: 'cl_day', plan: 'free', limits, nowMs });
-    const first = await Promise.all(Array.from({ length: 200 }, () => take(START)));
+    // The first minute is only the setting: filled one request at a time.
+    for (let i = 0; i < 50; i++) expect((await take(START)).admitted).toBe(true);
+
     const second = await Promise.all(Array.from({ length: 200 }, () => take(START + 60_000)));
 
-    expect(first.filter((decision) => decision.admitted)).toHaveLength(50);
     expect(second.filter((decision) => decision.admitted)).toHaveLength(10);
     expect(await storedWindows('cl_day')).toMatchObject({ minute_count: 10, day_count: 60 });
-  });
+  }, 60_000);
 
   it('starts both windows afresh on the next day', async () => {
     const nextDay = START + 86_400_000;
