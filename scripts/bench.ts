@@ -296,7 +296,7 @@ async function benchGate(endpoint: string) {
   const event = authorizerEvent({ Authorization: `Bearer ${token}`, 'x-api-key': credentials.api_key });
   // As functions/authorizer.ts and the quota middleware build them.
   const clients = createDynamoClientStore(table);
-  const counter = createDynamoCounterStore(table);
+  const counter = createDynamoQuotaStore(table);
   const limits = { ...DEFAULT_QUOTA_LIMITS, pro: { perMinute: 100_000_000, perDay: 100_000_000 } };
   const gate = async () => {
     const policy = await authorizeRequest(event, {
