@@ -172,7 +172,14 @@ export function parseBanxicoSeries(
     const value = assertPlausibleRate(Number(dato), `${WHAT} ${SERIES_ID} for ${date}`);
     if (newest === undefined || date > newest.date) newest = { date, value };
   }
-  if (newest === undefined) throw layoutChanged(`no numeric ${SERIES_ID} observation`);
+  // The known format with nothing in it (`N/E`, no or empty `datos`, an XML serie without
+  // Obs) is not a format change: the value is not published yet.
+  if (newest === undefined) {
+    throw new ProviderError(
+      'not_published',
+      `${WHAT} has published no ${SERIES_ID} value yet (N/E or no data)`,
+    );
+  }
 
   return {
     rates: [
