@@ -2,6 +2,7 @@ import { isIsoDate, mexicoCityDate } from '../rates/mexico-time.js';
 import { assertPlausibleRate, roundHalfUp } from '../rates/plausibility.js';
 import type { ParsedSource } from '../rates/rate.js';
 import { epochSecondsToDate } from '../rates/time-checks.js';
+import { notConfigured } from './credentials.js';
 import { ProviderError, type ProviderErrorCode } from './provider-error.js';
 import type { FetchSource, OutboundResponse } from './types.js';
 import { getFromUpstream, secondsHeader } from './upstream-call.js';
@@ -165,9 +166,8 @@ function httpFailure(response: OutboundResponse): ProviderError {
 
 export const fetchFixerRate: FetchSource = async (ctx) => {
   const key = ctx.config.fixerAccessKey;
-  if (key === undefined || key === '') {
-    throw new ProviderError('unauthorized_upstream', 'FIXER_ACCESS_KEY is not set');
-  }
+  const missing = notConfigured('fixer', ctx.config);
+  if (missing !== undefined || key === undefined) throw missing;
   const baseUrl = ctx.config.fixerBaseUrl.replace(/\/+$/, '');
   // APILayer's Fixer takes the key in a header; data.fixer.io (and replays of it) in the query.
   const response = isApiLayer(baseUrl)

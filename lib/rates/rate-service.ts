@@ -241,7 +241,7 @@ export function createRateService(deps: RateServiceDeps) {
       logger.warn('upstream refresh failed', {
         source,
         code: failure.code,
-        message: failure.message,
+        detail: failure.message,
         ...(error instanceof Error && error.cause !== undefined ? { cause: describeError(error.cause) } : {}),
       });
       return INVALID_ANSWER_CODES.has(failure.code)

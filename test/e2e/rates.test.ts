@@ -133,10 +133,30 @@ function hits() {
   return { dof: replay.hits('dof'), fixer: replay.hits('fixer'), banxico: replay.hits('banxico') };
 }
 
+/**
+ * The issue's invariant, asserted on every rates answer of this suite: a rate says
+ * `stale: false` only while its `fresh_until` is in the future (the answer's own Date
+ * header is the server's "now", to the second).
+ */
+function assertFreshnessIsTold(response: Response, body: Record<string, unknown> | undefined): void {
+  const rates = body?.rates;
+  if (typeof rates !== 'object' || rates === null) return;
+  const sentAt = Date.parse(response.headers.get('date') ?? '');
+  expect(Number.isNaN(sentAt)).toBe(false);
+  for (const [key, rate] of Object.entries(
+    rates as Record<string, { stale: boolean; fresh_until: string }>,
+  )) {
+    // Date has whole seconds: the answer was built within the second after `sentAt`.
+    if (!rate.stale) expect(Date.parse(rate.fresh_until), `${key} fresh_until`).toBeGreaterThan(sentAt);
+  }
+}
+
 async function getJson(pathname: string, init?: RequestInit) {
   const response = await api.get(pathname, init);
   const text = await response.text();
-  return { response, text, body: text === '' ? undefined : (JSON.parse(text) as Record<string, unknown>) };
+  const body = text === '' ? undefined : (JSON.parse(text) as Record<string, unknown>);
+  assertFreshnessIsTold(response, body);
+  return { response, text, body };
 }
 
 async function ratesWithFault(source: UpstreamSource, fault: Fault) {
@@ -480,6 +500,72 @@ describe('one upstream call per refresh', () => {
   }, 600_000);
 });
 
+describe('every refresh settles', () => {
+  /** Fixer's documented answer, one day older: what an upstream cache rolling back sends. */
+  const OLDER_FIXER = JSON.stringify({
+    success: true,
+    timestamp: 1606521599 - 86_400,
+    base: 'EUR',
+    date: '2020-11-26',
+    rates: { USD: 1.19, MXN: 24.2 },
+  });
+
+  it('calls Fixer at most once per FIXER_MIN_INTERVAL_S when it answers an older snapshot after expiry', async () => {
+    expect((await getJson('/v1/rates/fixer')).response.status).toBe(200);
+    expect(hits().fixer).toBe(1);
+    replay.setFault('fixer', { body: OLDER_FIXER, contentType: 'application/json' });
+    await ageCachedValue('fixer', 9 * 3_600_000);
+
+    const burst = await Promise.all(Array.from({ length: 20 }, () => getJson('/v1/rates/fixer')));
+    const after = [];
+    for (let i = 0; i < 20; i++) after.push(await getJson('/v1/rates/fixer'));
+
+    expect(hits().fixer).toBe(2);
+    for (const { response, body } of [...burst, ...after]) {
+      expect(response.status).toBe(200);
+      // The stored value, never the rolled-back one.
+      expect((body?.rates as Record<string, { value: number; date: string }>).fixer).toMatchObject({
+        value: 20.0753,
+        date: '2020-11-27',
+      });
+    }
+    // Checked now: fresh again for one whole interval (8 h by default), told so to clients.
+    const last = after.at(-1);
+    const fixer = (last?.body?.rates as Record<string, { stale: boolean; fresh_until: string }>).fixer;
+    expect(fixer?.stale).toBe(false);
+    expect(Date.parse(fixer?.fresh_until ?? '') - Date.now()).toBeGreaterThan(7.9 * 3_600_000);
+    expect(last?.response.headers.get('cache-control')).not.toBe('private, max-age=0');
+  });
+
+  it('never serves nor stores a FIX dated after today', async () => {
+    const tomorrow = new Date(Date.now() + 2 * DAY_MS);
+    const fecha = `${String(tomorrow.getUTCDate()).padStart(2, '0')}/${String(tomorrow.getUTCMonth() + 1).padStart(2, '0')}/${tomorrow.getUTCFullYear()}`;
+    replay.setFault('banxico', {
+      body: JSON.stringify({
+        bmx: { series: [{ idSerie: 'SF43718', datos: [{ fecha, dato: '18.5000' }] }] },
+      }),
+      contentType: 'application/json',
+    });
+
+    const answers = [];
+    for (let i = 0; i < 5; i++) answers.push(await getJson('/v1/rates/banxico'));
+
+    expect(hits().banxico).toBe(1);
+    for (const { response, body } of answers) {
+      expect(response.status).toBe(503);
+      expect((body?.errors as Record<string, { code: string }>).banxico?.code).toBe('invalid_value');
+    }
+    const stored = await db.send(
+      new ScanCommand({
+        TableName: TABLE,
+        FilterExpression: 'pk = :pk',
+        ExpressionAttributeValues: { ':pk': { S: 'rate#banxico' } },
+      }),
+    );
+    expect(JSON.stringify(stored.Items ?? [])).not.toContain('18.5');
+  });
+});
+
 describe('stale-if-error', () => {
   it('serves the last good value marked stale, with its age and the error, once it expires', async () => {
     expect((await getJson('/v1/rates')).response.status).toBe(200);
@@ -525,6 +611,10 @@ describe('HTTP caching', () => {
     const other = await api.get('/v1/rates', { headers: { 'If-None-Match': '"another"' } });
     expect(other.status).toBe(200);
     await other.arrayBuffer();
+    // RFC 9110 §13.1.2: `*` matches any current representation.
+    const any = await api.get('/v1/rates', { headers: { 'If-None-Match': '*' } });
+    expect(any.status).toBe(304);
+    expect(await any.text()).toBe('');
   });
 
   it('lets a client cache the answer privately until the earliest fresh_until', async () => {

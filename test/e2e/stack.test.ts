@@ -9,18 +9,27 @@ describe('the local stack (npm start)', () => {
   let stack: RunningStack;
 
   beforeAll(async () => {
-    stack = await startStack();
+    stack = await startStack({ env: { FIXER_ACCESS_KEY: '', BANXICO_TOKEN: '' } });
   }, 180_000);
 
   afterAll(async () => {
     await stack?.stop();
   });
 
-  it('answers health with the database ok', async () => {
+  it('answers health with the database ok, degraded while no source is fresh', async () => {
     const response = await fetch(`${stack.baseUrl}/v1/health`);
 
+    // No keys and nothing fetched yet: the service works, but no source serves a fresh value.
     expect(response.status).toBe(200);
-    expect(await response.json()).toMatchObject({ status: 'ok', checks: { database: 'ok' } });
+    expect(await response.json()).toMatchObject({
+      status: 'degraded',
+      checks: { database: 'ok' },
+      upstreams: {
+        dof: { state: 'not_cached' },
+        fixer: { state: 'not_configured' },
+        banxico: { state: 'not_configured' },
+      },
+    });
   });
 
   it('binds to 127.0.0.1 only and prints the base URL', () => {

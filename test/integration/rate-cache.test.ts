@@ -600,6 +600,26 @@ describe('HTTP caching of /v1/rates/banxico', () => {
     expect(second.headers?.ETag).toBe(etag);
   });
 
+  it.each([
+    ['*', 304],
+    [' * ', 304],
+    ['"another", W/"other"', 200],
+  ])('answers If-None-Match: %s with %i (RFC 9110 §13.1.2)', async (ifNoneMatch, status) => {
+    const { instance, clock } = harness();
+    const service = instance('a');
+
+    const answer = await answerRates(
+      { queryStringParameters: null, headers: { 'If-None-Match': ifNoneMatch } },
+      ['banxico'],
+      service,
+      () => clock.t,
+    );
+
+    expect(answer.statusCode).toBe(status);
+    expect(answer.body === '').toBe(status === 304);
+    expect(answer.headers?.ETag).toMatch(/^"[A-Za-z0-9_-]+"$/);
+  });
+
   it('answers 503 with Retry-After and the errors when nothing can be served', async () => {
     const { instance, clock, upstream } = harness();
     upstream.failWith = new ProviderError('quota_exhausted', 'Banxico SIE limit reached', {

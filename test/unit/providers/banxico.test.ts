@@ -241,13 +241,14 @@ describe('fetchBanxicoFix', () => {
   it('fails without calling Banxico when no token is configured', async () => {
     // Prepare
     server = await startLocalHttpServer(answer(200, oportunoJson));
-    const ctx = providerContextFor(server.url, { banxicoToken: undefined });
+    const ctx = providerContextFor(server.url, { banxicoToken: '' });
 
     // Act
     const error = await rejectionOf(fetchBanxicoFix(ctx));
 
     // Assess
-    expectProviderError(error, 'unauthorized_upstream');
+    expectProviderError(error, 'not_configured');
+    expect((error as Error).message).toMatch(/^BANXICO_TOKEN is not set: .*`npm run start:sandbox`/);
     expect(server.requests).toHaveLength(0);
   });
 
