@@ -524,14 +524,17 @@ describe('every refresh settles', () => {
     for (const { response, body } of [...burst, ...after]) {
       expect(response.status).toBe(200);
       // The stored value, never the rolled-back one.
-      expect((body?.rates as Record<string, { value: number; date: string }>).fixer).toMatchObject({
+      expect(
+        (body?.rates as Record<string, { value: number; date: string }> | undefined)?.fixer,
+      ).toMatchObject({
         value: 20.0753,
         date: '2020-11-27',
       });
     }
     // Checked now: fresh again for one whole interval (8 h by default), told so to clients.
     const last = after.at(-1);
-    const fixer = (last?.body?.rates as Record<string, { stale: boolean; fresh_until: string }>).fixer;
+    const fixer = (last?.body?.rates as Record<string, { stale: boolean; fresh_until: string }> | undefined)
+      ?.fixer;
     expect(fixer?.stale).toBe(false);
     expect(Date.parse(fixer?.fresh_until ?? '') - Date.now()).toBeGreaterThan(7.9 * 3_600_000);
     expect(last?.response.headers.get('cache-control')).not.toBe('private, max-age=0');
@@ -553,7 +556,9 @@ describe('every refresh settles', () => {
     expect(hits().banxico).toBe(1);
     for (const { response, body } of answers) {
       expect(response.status).toBe(503);
-      expect((body?.errors as Record<string, { code: string }>).banxico?.code).toBe('invalid_value');
+      expect((body?.errors as Record<string, { code: string }> | undefined)?.banxico?.code).toBe(
+        'invalid_value',
+      );
     }
     const stored = await db.send(
       new ScanCommand({
