@@ -134,6 +134,18 @@ describe('no nonsense instants', () => {
     );
   });
 
+  it.each([
+    ['zero', 0],
+    ['negative', -1],
+    ['fractional', 1_764_432_000.5],
+    ['in microseconds', 1_764_432_000_000_000],
+  ])(
+    'refuses a Fixer body whose timestamp is %s as invalid_value, not as a format change',
+    (_name, timestamp) => {
+      expectInvalid(thrownBy(() => parseFixerLatest(fixer({ timestamp, date: '2026-11-29' }))));
+    },
+  );
+
   it('accepts the first second of 2000', () => {
     expect(epochSecondsToDate(946_684_800, 'x').toISOString()).toBe('2000-01-01T00:00:00.000Z');
   });
