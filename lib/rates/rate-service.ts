@@ -98,12 +98,13 @@ function toSourceError(error: unknown): SourceError {
   return { code: 'upstream_error', message: 'The source failed unexpectedly' };
 }
 
-/** Codes that mean "the source answered, but not with something we may store". */
+/** What a request that found another instance refreshing, and nothing it may serve, is told. */
 const IN_PROGRESS: SourceError = {
   code: 'timeout',
   message: 'Another refresh of this source is still in progress',
 };
 
+/** Codes that mean "the source answered, but not with something we may store". */
 const INVALID_ANSWER_CODES: ReadonlySet<SourceError['code']> = new Set(['invalid_value', 'layout_changed']);
 
 /**
