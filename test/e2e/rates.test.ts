@@ -6,7 +6,7 @@ import {
   ScanCommand,
   UpdateItemCommand,
 } from '@aws-sdk/client-dynamodb';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { localDynamoClient, startDynalite } from '../../scripts/lib/local-db.js';
 import { SERVICE_ROOT } from '../../scripts/lib/template.js';
 import { type RatesClient, ratesClient } from '../helpers/api-client.js';
@@ -14,6 +14,7 @@ import {
   type Fault,
   type ReplayServer,
   startReplayServer,
+  UPSTREAM_SOURCES,
   type UpstreamSource,
 } from '../helpers/replay-server.js';
 import { type RunningStack, startStack, upstreamEnv } from '../helpers/stack.js';
@@ -95,10 +96,28 @@ afterAll(async () => {
   await replay?.close();
 });
 
+/**
+ * The issue's second invariant, asserted after every test: at most one upstream call per
+ * source per interval, whatever the answers. An interval "passes" only when a test makes
+ * the cache cold or ages a value (what the clock moving on would do).
+ */
+const callsAllowed: Record<UpstreamSource, number> = { dof: 0, fixer: 0, banxico: 0 };
+
+function startCountingCalls(): void {
+  replay.resetHits();
+  for (const source of UPSTREAM_SOURCES) callsAllowed[source] = 1;
+}
+
 beforeEach(async () => {
   replay.clearFaults();
   await makeCacheCold();
-  replay.resetHits();
+  startCountingCalls();
+});
+
+afterEach(() => {
+  for (const source of UPSTREAM_SOURCES) {
+    expect(replay.hits(source), `${source} calls`).toBeLessThanOrEqual(callsAllowed[source]);
+  }
 });
 
 /** Deletes every cached value, lease and upstream counter: the state of a first deployment. */
@@ -112,6 +131,7 @@ async function makeCacheCold(): Promise<void> {
       }),
     );
   }
+  for (const source of UPSTREAM_SOURCES) callsAllowed[source] += 1;
   await outlastMemory();
 }
 
@@ -126,6 +146,7 @@ async function ageCachedValue(source: UpstreamSource, ageMs: number): Promise<vo
       ExpressionAttributeValues: { ':fetched': { N: String(now - ageMs) }, ':fresh': { N: String(now - 1) } },
     }),
   );
+  callsAllowed[source] += 1;
   await outlastMemory();
 }
 
@@ -454,7 +475,7 @@ describe('one upstream call per refresh', () => {
       );
     }
     await makeCacheCold();
-    replay.resetHits();
+    startCountingCalls();
 
     const cold = await Promise.all(
       Array.from({ length: 200 }, async () => {
