@@ -113,10 +113,11 @@ const INVALID_ANSWER_CODES: ReadonlySet<SourceError['code']> = new Set(['invalid
  * is remembered so that the next good value may replace it.
  */
 function withoutInvalidValue(
+  source: SourceId,
   entry: CacheEntry | undefined,
   at: number,
 ): { entry: CacheEntry | undefined; replacing: string | undefined } {
-  if (entry?.value === undefined || hasValidTimes(entry.value.parsed, at))
+  if (entry?.value === undefined || hasValidTimes(entry.value.parsed, source, at))
     return { entry, replacing: undefined };
   return { entry: { ...entry, value: undefined }, replacing: entry.value.dataVersion };
 }
@@ -154,7 +155,7 @@ export function createRateService(deps: RateServiceDeps) {
       entries.set(source, entry);
       // Only what needs no refresh (fresh, late, backing off) is remembered, and only while
       // that stays true, so no instance (nor the refresher) rewrites it meanwhile.
-      const state = entryState(withoutInvalidValue(entry, at).entry, at);
+      const state = entryState(withoutInvalidValue(source, entry, at).entry, at);
       if (memoryTtlMs > 0 && 'until' in state)
         memory.set(source, { entry, until: Math.min(at + memoryTtlMs, state.until) });
     }
@@ -197,7 +198,7 @@ export function createRateService(deps: RateServiceDeps) {
       // Growing, jittered polls: many waiting instances must not flood the table.
       await sleep(Math.min(interval, Math.max(0, deadline - now())) * (0.75 + Math.random() / 2));
       interval = Math.min(interval * 1.5, 500);
-      const entry = withoutInvalidValue((await store.readLatest([source])).get(source), now()).entry;
+      const entry = withoutInvalidValue(source, (await store.readLatest([source])).get(source), now()).entry;
       if (entry?.value !== undefined) return serveStored(source, entry.value);
       if (entry?.lastError !== undefined && entry.lastError.at !== previousErrorAt) {
         return serveStale(source, undefined, lastFailure(entry));
@@ -260,7 +261,7 @@ export function createRateService(deps: RateServiceDeps) {
     try {
       // What we read before taking the lease may predate another instance's refresh that
       // finished (and released its lease) meanwhile: look again before calling the upstream.
-      const current = withoutInvalidValue((await store.readLatest([source])).get(source), now());
+      const current = withoutInvalidValue(source, (await store.readLatest([source])).get(source), now());
       const state = entryState(current.entry, now());
       if ((state.state === 'fresh' || state.state === 'late') && current.entry?.value !== undefined) {
         return { source, value: current.entry.value, stale: false, error: undefined };
@@ -268,7 +269,7 @@ export function createRateService(deps: RateServiceDeps) {
       if (state.state === 'backing_off' && current.entry !== undefined) {
         return serveStale(source, current.entry.value, lastFailure(current.entry));
       }
-      const stored = current.entry?.value ?? withoutInvalidValue(previous, started).entry?.value;
+      const stored = current.entry?.value ?? withoutInvalidValue(source, previous, started).entry?.value;
       const answer = await callUpstream(source, started);
       const settlement = settleRefresh(source, stored, answer, started, policy);
       switch (settlement.kind) {
@@ -333,7 +334,7 @@ export function createRateService(deps: RateServiceDeps) {
 
   function resolve(source: SourceId, raw: CacheEntry | undefined): Promise<SourceOutcome> | SourceOutcome {
     const at = now();
-    const { entry } = withoutInvalidValue(raw, at);
+    const { entry } = withoutInvalidValue(source, raw, at);
     const state = entryState(entry, at);
     switch (state.state) {
       case 'fresh':
@@ -367,7 +368,7 @@ export function createRateService(deps: RateServiceDeps) {
       return Promise.all(
         sources.map(async (source) => {
           const entry = entries.get(source);
-          const state = entryState(withoutInvalidValue(entry, at).entry, at);
+          const state = entryState(withoutInvalidValue(source, entry, at).entry, at);
           if (state.state !== 'due' && state.state !== 'empty') return { source, refreshed: false };
           const outcome = await refreshUnlessUnconfigured(source, entry);
           return outcome.error === undefined

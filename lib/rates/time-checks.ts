@@ -15,7 +15,14 @@
  */
 import { ProviderError } from '../providers/provider-error.js';
 import { mexicoCityDate } from './mexico-time.js';
-import type { ParsedSource } from './rate.js';
+import type { ParsedSource, SourceId } from './rate.js';
+
+/** How messages name each source. */
+const SOURCE_NAMES: Readonly<Record<SourceId, string>> = {
+  dof: 'DOF page',
+  fixer: 'Fixer',
+  banxico: 'Banxico SIE',
+};
 
 export const CLOCK_SKEW_MS = 5 * 60_000;
 /** 2000-01-01T00:00:00Z in epoch seconds: "after 1999". */
@@ -59,19 +66,20 @@ export function assertPastInstant(instant: string, what: string, now: number): v
  * future. The FIX and DOF `lastUpdated` are our schedule (12:00 / 00:00 of the date), not a
  * claim of the source, so only their dates are checked.
  */
-export function assertSourceTimes(parsed: ParsedSource, what: string, now: number): void {
+export function assertSourceTimes(parsed: ParsedSource, source: SourceId, now: number): void {
+  const what = SOURCE_NAMES[source];
   for (const rate of parsed.rates) {
-    assertNotFutureDate(rate.date, `${what} ${rate.key}`, now);
-    if (rate.kind === 'market') assertPastInstant(rate.lastUpdated, `${what} ${rate.key}`, now);
+    assertNotFutureDate(rate.date, `${what} (${rate.key})`, now);
+    if (rate.kind === 'market') assertPastInstant(rate.lastUpdated, `${what} (${rate.key})`, now);
   }
   if (parsed.newestRowDate !== undefined)
     assertNotFutureDate(parsed.newestRowDate, `${what} newest row`, now);
 }
 
 /** The same check as a predicate, for values stored before it existed. */
-export function hasValidTimes(parsed: ParsedSource, now: number): boolean {
+export function hasValidTimes(parsed: ParsedSource, source: SourceId, now: number): boolean {
   try {
-    assertSourceTimes(parsed, 'stored', now);
+    assertSourceTimes(parsed, source, now);
     return true;
   } catch {
     return false;

@@ -7,6 +7,7 @@ import {
   UpdateItemCommand,
 } from '@aws-sdk/client-dynamodb';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { mexicoCityDate } from '../../lib/rates/mexico-time.js';
 import { localDynamoClient, startDynalite } from '../../scripts/lib/local-db.js';
 import { SERVICE_ROOT } from '../../scripts/lib/template.js';
 import { type RatesClient, ratesClient } from '../helpers/api-client.js';
@@ -286,6 +287,13 @@ describe('one source failing on a cold cache', () => {
   );
   const fixerError = (code: number, type: string) =>
     JSON.stringify({ success: false, error: { code, type, info: 'Upstream free text that must not leak.' } });
+  const MS_NOW = Date.now();
+  const TODAY_UTC = new Date(MS_NOW).toISOString().slice(0, 10);
+  const FIVE_DAYS_AHEAD_S = Math.floor(MS_NOW / 1000) + 5 * 86_400;
+  const fixerAnswer = (timestamp: number, date: string) =>
+    JSON.stringify({ success: true, timestamp, base: 'EUR', date, rates: { USD: 1.0412, MXN: 19.182 } });
+  const sieAnswer = (datos: unknown) =>
+    JSON.stringify({ bmx: { series: [{ idSerie: 'SF43718', titulo: 'x', datos }] } });
   const plausibility = (what: string, value: string) =>
     `${what} is ${value}, outside the plausible range 5–60 MXN per USD`;
 
@@ -376,6 +384,34 @@ describe('one source failing on a cold cache', () => {
       { alteredLayout: true },
       { code: 'layout_changed', message: 'Fixer response lacks the documented fields' },
     ],
+    [
+      'Fixer with its timestamp in milliseconds',
+      'fixer',
+      { body: fixerAnswer(MS_NOW, TODAY_UTC) },
+      { code: 'invalid_value', message: `Fixer timestamp ${MS_NOW} is not in seconds (milliseconds?)` },
+    ],
+    [
+      'Fixer with a timestamp five days ahead',
+      'fixer',
+      // Fixer's own date is today's (in Mexico City): only the instant is in the future.
+      { body: fixerAnswer(FIVE_DAYS_AHEAD_S, mexicoCityDate(new Date(MS_NOW))) },
+      {
+        code: 'invalid_value',
+        message: `Fixer (fixer) is from the future (${new Date(FIVE_DAYS_AHEAD_S * 1000).toISOString()})`,
+      },
+    ],
+    [
+      'SIE with N/E',
+      'banxico',
+      { body: sieAnswer([{ fecha: '27/11/2020', dato: 'N/E' }]) },
+      { code: 'not_published', message: 'Banxico SIE has published no SF43718 value yet (N/E or no data)' },
+    ],
+    [
+      'SIE without datos',
+      'banxico',
+      { body: sieAnswer(undefined) },
+      { code: 'not_published', message: 'Banxico SIE has published no SF43718 value yet (N/E or no data)' },
+    ],
     ...(['0.0000', '-1.0000', '2000.0000'] as const).flatMap(
       (value): Array<[string, UpstreamSource, Fault, Record<string, unknown>]> => {
         const number = String(Number(value));
@@ -408,6 +444,25 @@ describe('one source failing on a cold cache', () => {
       },
     ),
   ];
+
+  it('reads the DOF page sent as UTF-8 with <meta charset="utf-8"> and a bare text/html', async () => {
+    const utf8Page = dofPage.replace(
+      '<meta http-equiv="content-type" content="text/html; charset=windows-1252">',
+      '<meta charset="utf-8">',
+    );
+    const body = Buffer.from(new TextDecoder('windows-1252').decode(Buffer.from(utf8Page, 'latin1')), 'utf8');
+    expect(body.includes(Buffer.from('Publicación', 'utf8'))).toBe(true);
+
+    // The replay server sends `body` as UTF-8 text with the content type given.
+    const { response, body: answer } = await ratesWithFault('dof', {
+      body: new TextDecoder('windows-1252').decode(Buffer.from(utf8Page, 'latin1')),
+      contentType: 'text/html',
+    });
+
+    expect(response.status).toBe(200);
+    expect(answer?.errors).toEqual({});
+    expect((answer?.rates as Record<string, { value: number }> | undefined)?.dof?.value).toBe(20.5303);
+  });
 
   it.each(cases)('answers 200 without the source when it sends %s', async (_name, source, fault, error) => {
     const { response, body, text } = await ratesWithFault(source, fault);

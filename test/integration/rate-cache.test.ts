@@ -478,7 +478,7 @@ describe('every refresh settles', () => {
     const entry = (await store.readLatest(['banxico'])).get('banxico');
     expect(entry?.value).toBeUndefined();
     expect(entry?.lastError?.message).toBe(
-      'banxico banxico is dated 2026-12-02, after today (2026-11-29) in Mexico City',
+      'Banxico SIE (banxico) is dated 2026-12-02, after today (2026-11-29) in Mexico City',
     );
   });
 

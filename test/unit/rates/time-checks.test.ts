@@ -4,7 +4,7 @@ import { parseDofPage } from '../../../lib/providers/dof.js';
 import { parseFixerLatest } from '../../../lib/providers/fixer.js';
 import { ProviderError } from '../../../lib/providers/provider-error.js';
 import { mexicoCityInstant } from '../../../lib/rates/mexico-time.js';
-import type { ParsedSource } from '../../../lib/rates/rate.js';
+import type { ParsedSource, SourceId } from '../../../lib/rates/rate.js';
 import {
   assertSourceTimes,
   CLOCK_SKEW_MS,
@@ -29,7 +29,7 @@ function expectInvalid(error: unknown, message?: string): void {
 }
 
 /** The parse and the time check, as rate-service.ts runs them before storing. */
-function checked(parse: () => ParsedSource, source: string, now = NOW): ParsedSource {
+function checked(parse: () => ParsedSource, source: SourceId, now = NOW): ParsedSource {
   const parsed = parse();
   assertSourceTimes(parsed, source, now);
   return parsed;
@@ -43,7 +43,10 @@ describe('no value from the future', () => {
 
     const error = thrownBy(() => checked(() => parseBanxicoSeries(body, 'application/json'), 'banxico'));
 
-    expectInvalid(error, 'banxico banxico is dated 2026-12-02, after today (2026-11-29) in Mexico City');
+    expectInvalid(
+      error,
+      'Banxico SIE (banxico) is dated 2026-12-02, after today (2026-11-29) in Mexico City',
+    );
   });
 
   it('refuses a Fixer timestamp five days ahead', () => {
@@ -89,7 +92,7 @@ describe('no value from the future', () => {
 
     expectInvalid(
       thrownBy(() => assertSourceTimes(parsed, 'dof', NOW)),
-      'dof newest row is dated 2026-11-30, after today (2026-11-29) in Mexico City',
+      'DOF page newest row is dated 2026-11-30, after today (2026-11-29) in Mexico City',
     );
   });
 
@@ -109,8 +112,10 @@ describe('no value from the future', () => {
       bmx: { series: [{ idSerie: 'SF43718', datos: [{ fecha: '02/12/2026', dato: '18.5000' }] }] },
     });
 
-    expect(hasValidTimes(parseBanxicoSeries(body, 'application/json'), NOW)).toBe(false);
-    expect(hasValidTimes(parseBanxicoSeries(body, 'application/json'), NOW + 3 * DAY_S * 1000)).toBe(true);
+    expect(hasValidTimes(parseBanxicoSeries(body, 'application/json'), 'banxico', NOW)).toBe(false);
+    expect(
+      hasValidTimes(parseBanxicoSeries(body, 'application/json'), 'banxico', NOW + 3 * DAY_S * 1000),
+    ).toBe(true);
   });
 });
 
