@@ -1,5 +1,6 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createTableClient, type TableClient } from '../../lib/db/client.js';
+import { OutboundNetworkError } from '../../lib/http/outbound.js';
 import { ProviderError } from '../../lib/providers/provider-error.js';
 import { type CachedValue, createRateCacheStore, type RateCacheStore } from '../../lib/rates/cache-store.js';
 import type { ParsedRate, ParsedSource, SourceId } from '../../lib/rates/rate.js';
@@ -480,6 +481,52 @@ describe('every refresh settles', () => {
     expect(entry?.lastError?.message).toBe(
       'Banxico SIE (banxico) is dated 2026-12-02, after today (2026-11-29) in Mexico City',
     );
+  });
+
+  it('writes one warning line per upstream failure, with its cause and never a key', async () => {
+    const { instance, upstream } = harness();
+    const key = 'secret-fixer-key-0123456789';
+    const cause = new OutboundNetworkError(
+      'GET',
+      `http://data.fixer.io/api/latest?access_key=${key}`,
+      'connect ECONNREFUSED',
+      {
+        code: 'ECONNREFUSED',
+      },
+    );
+    upstream.failWith = new ProviderError(
+      'upstream_error',
+      'Fixer: could not reach data.fixer.io: connection refused',
+      {
+        cause,
+      },
+    );
+    const lines: string[] = [];
+    // Powertools writes through its own node:console on the process streams (WARN on stderr).
+    const capture = (chunk: unknown) => {
+      lines.push(String(chunk));
+      return true;
+    };
+    const spies = [
+      vi.spyOn(process.stdout, 'write').mockImplementation(capture),
+      vi.spyOn(process.stderr, 'write').mockImplementation(capture),
+    ];
+    try {
+      await instance('a').getSources(['fixer']);
+    } finally {
+      for (const spy of spies) spy.mockRestore();
+    }
+
+    const warnings = lines.filter((line) => line.includes('upstream refresh failed'));
+    expect(warnings).toHaveLength(1);
+    expect(JSON.parse(warnings[0] ?? '{}')).toMatchObject({
+      level: 'WARN',
+      source: 'fixer',
+      code: 'upstream_error',
+      detail: 'Fixer: could not reach data.fixer.io: connection refused',
+      cause: { name: 'OutboundNetworkError', code: 'ECONNREFUSED' },
+    });
+    expect(lines.join('')).not.toContain(key);
   });
 
   it('treats a source without credentials as configuration: no call, no count, no backoff', async () => {
