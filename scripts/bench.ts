@@ -28,6 +28,7 @@ import { type RatesClient, ratesAuthHeaders, ratesClient } from '../test/helpers
 import { providerContextFor } from '../test/helpers/provider-context.js';
 import { type ReplayServer, startReplayServer } from '../test/helpers/replay-server.js';
 import { type RunningStack, startStack, upstreamEnv } from '../test/helpers/stack.js';
+import { parseCommandLine } from './lib/cli.js';
 import { localDynamoClient, startDynalite } from './lib/local-db.js';
 import { SERVICE_ROOT } from './lib/template.js';
 
@@ -599,6 +600,21 @@ async function main() {
   );
   log('wrote bench/results.json');
 }
+
+parseCommandLine(
+  'bench',
+  `Usage:
+  npm run bench
+
+Measures the service on this machine and prints one table (method and goal beside each
+figure); writes the same figures to bench/results.json. Starts and stops its own replay
+server, dynalite and stack on free ports. Takes a few minutes. Exit 1 only when the
+bench itself crashes.
+
+Options:
+  -h, --help     this text`,
+  { options: {} },
+);
 
 main().then(
   () => process.exit(0),
