@@ -37,11 +37,12 @@ export function generateApiKey(): string {
 export const CLIENT_ID_PATTERN = /^[A-Za-z0-9_-]{1,64}$/;
 
 /**
- * Clock skew allowed on a token's `exp` (lib/auth/jwt.ts and the quota middleware's
- * re-check). Kept here, not in jwt.ts, so the rates functions can read it without
- * bundling jsonwebtoken (~55 kB with semver) into their cold start.
+ * README: "allows 60 s of clock skew" (the Lambda's clock against the issuer's), on a
+ * token's `exp` (lib/auth/jwt.ts and the quota middleware's re-check). Kept here, not in
+ * jwt.ts, so the rates functions can read it without bundling jsonwebtoken (~55 kB with
+ * semver) into their cold start.
  */
-export const CLOCK_TOLERANCE_SECONDS = 30;
+export const CLOCK_TOLERANCE_SECONDS = 60;
 
 /** Equal-length digests first, so neither content nor length leaks through timing. */
 export function constantTimeEquals(a: string, b: string): boolean {

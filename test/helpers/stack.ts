@@ -29,14 +29,16 @@ export async function startStack(options: StackOptions = {}): Promise<RunningSta
   const port = await freePort();
   let lambdaPort = await freePort();
   while (lambdaPort === port) lambdaPort = await freePort();
-  const dataDir = options.dataDir ?? mkdtempSync(path.join(os.tmpdir(), 'tdc-stack-'));
+  const baseDataDir = options.dataDir ?? mkdtempSync(path.join(os.tmpdir(), 'tdc-stack-'));
+  // The sandbox keeps its data beside the live stack's (scripts/start.ts).
+  const dataDir = options.sandbox ? path.join(baseDataDir, 'sandbox') : baseDataDir;
   const child = spawn('npm', ['run', options.sandbox ? 'start:sandbox' : 'start'], {
     cwd: SERVICE_ROOT,
     env: {
       ...process.env,
       PORT: String(port),
       LAMBDA_PORT: String(lambdaPort),
-      DATA_DIR: dataDir,
+      DATA_DIR: baseDataDir,
       REPLAY_PORT: '0',
       ...options.env,
     },
