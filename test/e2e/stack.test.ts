@@ -85,7 +85,7 @@ describe('stopping and losing the database', () => {
     const stack = await startStack();
     try {
       // dynalite is the only process whose arguments name this stack's data dir.
-      execFileSync('pkill', ['-f', `dynalite/cli.js.*${stack.dataDir}`]);
+      execFileSync('pkill', ['-f', `dynalite-server.cjs.*${stack.dataDir}`]);
       await sleep(200);
       const started = Date.now();
       const response = await fetch(`${stack.baseUrl}/v1/health`);

@@ -41,7 +41,10 @@ export function dynalitePidFor(dataDir: string): number | undefined {
       continue;
     }
     const pathIndex = args.indexOf('--path');
-    if (args.some((arg) => arg.endsWith(`dynalite${path.sep}cli.js`)) && args[pathIndex + 1] === wanted) {
+    if (
+      args.some((arg) => arg.endsWith(`${path.sep}dynalite-server.cjs`)) &&
+      args[pathIndex + 1] === wanted
+    ) {
       return Number(entry);
     }
   }

@@ -1,7 +1,7 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { freePort } from '../../scripts/lib/local-db.js';
+import { refusedPort } from '../../scripts/lib/owned-ports.js';
 import { SERVICE_ROOT } from '../../scripts/lib/template.js';
 import { type ReplayServer, startReplayServer } from '../helpers/replay-server.js';
 
@@ -32,7 +32,7 @@ describe('npm run contract:live', () => {
 
   beforeAll(async () => {
     replay = await startReplayServer({ fixerAccessKey: 'live-key', banxicoToken: 'live-token' });
-    closedPort = await freePort();
+    closedPort = refusedPort();
   });
 
   afterAll(async () => {

@@ -5,6 +5,7 @@ import {
   OutboundTimeoutError,
   redactUrl,
 } from '../../../lib/http/outbound.js';
+import { refusedPort } from '../../../scripts/lib/owned-ports.js';
 import { answer, type LocalHttpServer, startLocalHttpServer } from '../../helpers/local-http-server.js';
 
 const SECRET = 'k3y-that-must-not-leak-0123456789';
@@ -124,9 +125,7 @@ describe('createHttpClient', () => {
 
   it('reports a refused connection as a network error', async () => {
     // Prepare
-    const closed = await startLocalHttpServer(answer(200, ''));
-    const url = closed.url;
-    await closed.close();
+    const url = `http://127.0.0.1:${refusedPort()}`;
     const http = createHttpClient({ timeoutMs: 2000 });
 
     // Act

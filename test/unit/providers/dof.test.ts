@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { fetchDofRates, parseDofPage } from '../../../lib/providers/dof.js';
 import { ProviderError } from '../../../lib/providers/provider-error.js';
+import { refusedPort } from '../../../scripts/lib/owned-ports.js';
 import { answer, type LocalHttpServer, startLocalHttpServer } from '../../helpers/local-http-server.js';
 import { providerContextFor, rejectionOf, thrownBy } from '../../helpers/provider-context.js';
 import { DOF_CAPTURE, readCapture } from '../../helpers/upstream-files.js';
@@ -418,9 +419,7 @@ describe('fetchDofRates', () => {
 
   it('reports a refused connection as upstream_error', async () => {
     // Prepare
-    const closed = await startLocalHttpServer(answer(200, ''));
-    await closed.close();
-    const ctx = providerContextFor(closed.url);
+    const ctx = providerContextFor(`http://127.0.0.1:${refusedPort()}`);
 
     // Act
     const error = await rejectionOf(fetchDofRates(ctx));
