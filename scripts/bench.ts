@@ -45,6 +45,8 @@ const AUTOCANNON = { connections: 10, durationS: 5, rounds: 3, warmUpS: 3 };
 const IN_PROCESS_ITERATIONS = 2000;
 const LOAD_RUNS = 5;
 const QUOTA = { concurrent: 200, limit: 50 };
+/** Row e': warm requests after the cold burst (the e2e suite sends 200 and asserts the same). */
+const WARM = { requests: 10_000, concurrency: 20 };
 /** lib/config.ts's default RATES_MEMORY_TTL_MS, which the bench's stack runs with. */
 const MEMORY_TTL_MS = loadConfig({}).cache.memoryTtlMs;
 
@@ -223,6 +225,35 @@ async function benchConcurrentCold(api: RatesClient, db: DynamoDBClient, replay:
     met: hits.dof === 1 && hits.fixer === 1 && hits.banxico === 1,
     method: `replay hit counters for ${CONCURRENT} simultaneous GET /v1/rates through offline on a deleted cache (instances booted first by warm-cache bursts of 50,100,150,200; last: ${JSON.stringify(warmUp)})`,
     data: { hits, statuses, warm_up_statuses: warmUp, ms: Math.round(ms) },
+  });
+}
+
+/** Right after row e: the cache is warm, so none of these requests may reach an upstream. */
+async function benchWarmRun(api: RatesClient, replay: ReplayServer) {
+  replay.resetHits();
+  const statuses: Record<string, number> = {};
+  let issued = 0;
+  const { ms } = await timed(() =>
+    Promise.all(
+      Array.from({ length: WARM.concurrency }, async () => {
+        while (issued < WARM.requests) {
+          issued += 1;
+          const response = await api.get('/v1/rates');
+          await response.arrayBuffer();
+          statuses[response.status] = (statuses[response.status] ?? 0) + 1;
+        }
+      }),
+    ),
+  );
+  const hits = { dof: replay.hits('dof'), fixer: replay.hits('fixer'), banxico: replay.hits('banxico') };
+  const calls = hits.dof + hits.fixer + hits.banxico;
+  add({
+    figure: `e'. upstream calls, ${WARM.requests.toLocaleString('en')} warm`,
+    value: `${calls} (statuses ${JSON.stringify(statuses)}, ${Math.round(ms)} ms, ${round((WARM.requests / ms) * 1000, 0)} req/s)`,
+    goal: '0',
+    met: calls === 0,
+    method: `replay hit counters over ${WARM.requests} GET /v1/rates, ${WARM.concurrency} at a time, through offline right after row e (every answer validated against openapi.yaml)`,
+    data: { hits, statuses, ms: Math.round(ms) },
   });
 }
 
@@ -564,6 +595,7 @@ async function main() {
     await benchThroughput(stack, api, db, replay);
     await benchInProcess(dynalite.endpoint, replay.url);
     await benchConcurrentCold(api, db, replay);
+    await benchWarmRun(api, replay);
     await benchQuota(dynalite.endpoint);
   } finally {
     await stack?.stop();

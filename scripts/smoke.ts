@@ -10,8 +10,10 @@
  * It sends about 30 rates requests in a minute: use a `pro` client (a `free` one allows
  * 30 a minute), or lower --requests.
  *
- * Options: --requests N (timed warm requests, default 20), --p95-ms MS (default 1000),
- * --timeout-ms MS per request (default 10000).
+ * Options: --requests N (timed warm requests, default 20), --p95-ms MS (default 1000; `off`
+ * measures and prints the figures without judging them, for a test suite on a shared
+ * machine, where a bound on milliseconds would only measure the neighbours), --timeout-ms
+ * MS per request (default 10000).
  */
 import { parseArgs } from 'node:util';
 import { assertMatchesContract, type ContractOptions } from './lib/contract.js';
@@ -34,7 +36,8 @@ interface Options {
   clientSecret: string;
   apiKey: string;
   requests: number;
-  p95Ms: number;
+  /** undefined: `--p95-ms off`. */
+  p95Ms: number | undefined;
   timeoutMs: number;
 }
 
@@ -68,7 +71,7 @@ function readOptions(argv: string[]): Options {
     clientSecret: required('client-secret'),
     apiKey: required('api-key'),
     requests: positive('requests'),
-    p95Ms: positive('p95-ms'),
+    p95Ms: values['p95-ms'] === 'off' ? undefined : positive('p95-ms'),
     timeoutMs: positive('timeout-ms'),
   };
 }
@@ -219,7 +222,8 @@ async function run(options: Options): Promise<number> {
     return 'GET /v1/rates without a token 401';
   });
 
-  await check(`response time (warm p95 of ${options.requests} < ${options.p95Ms} ms)`, async () => {
+  const bound = options.p95Ms === undefined ? 'measured only' : `< ${options.p95Ms} ms`;
+  await check(`response time (warm p95 of ${options.requests} ${bound})`, async () => {
     if (authorization === undefined) throw new CheckFailure('no token (see "token issued")');
     const samples: number[] = [];
     for (let i = 0; i < options.requests; i++) {
@@ -230,7 +234,8 @@ async function run(options: Options): Promise<number> {
     const p50 = percentile(samples, 50);
     const p95 = percentile(samples, 95);
     const figure = `p50 ${p50.toFixed(0)} ms, p95 ${p95.toFixed(0)} ms, max ${Math.max(...samples).toFixed(0)} ms over ${samples.length} sequential GET /v1/rates`;
-    if (p95 >= options.p95Ms) throw new CheckFailure(`${figure}: p95 not under ${options.p95Ms} ms`);
+    if (options.p95Ms !== undefined && p95 >= options.p95Ms)
+      throw new CheckFailure(`${figure}: p95 not under ${options.p95Ms} ms`);
     return figure;
   });
 
@@ -254,7 +259,7 @@ try {
 } catch (error) {
   process.stderr.write(`smoke: ${error instanceof Error ? error.message : String(error)}\n`);
   process.stderr.write(
-    'usage: npm run smoke -- --base-url URL --client-id ID --client-secret SECRET --api-key KEY [--requests 20] [--p95-ms 1000]\n',
+    'usage: npm run smoke -- --base-url URL --client-id ID --client-secret SECRET --api-key KEY [--requests 20] [--p95-ms 1000|off]\n',
   );
   process.exit(2);
 }

@@ -304,14 +304,13 @@ describe('fetchBanxicoFix', () => {
     // Prepare
     server = await startLocalHttpServer(() => {});
     const ctx = providerContextFor(server.url, { banxicoToken: TOKEN, timeoutMs: 300 });
-    const started = performance.now();
 
     // Act
     const error = await rejectionOf(fetchBanxicoFix(ctx));
 
     // Assess
-    expect(performance.now() - started).toBeLessThan(300 + 200);
     expectProviderError(error, 'timeout');
+    expect(error instanceof Error ? error.message : '').toBe('Banxico SIE did not answer within 300 ms');
     expect(everythingShownOf(error)).not.toContain(TOKEN);
   });
 });

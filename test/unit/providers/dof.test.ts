@@ -407,14 +407,13 @@ describe('fetchDofRates', () => {
     // Prepare
     server = await startLocalHttpServer(() => {});
     const ctx = providerContextFor(server.url, { timeoutMs: 300 });
-    const started = performance.now();
 
     // Act
     const error = await rejectionOf(fetchDofRates(ctx));
 
     // Assess
     expectProviderError(error, 'timeout');
-    expect(performance.now() - started).toBeLessThan(300 + 200);
+    expect(error instanceof Error ? error.message : '').toBe('DOF page did not answer within 300 ms');
   });
 
   it('reports a refused connection as upstream_error', async () => {

@@ -280,14 +280,13 @@ describe('fetchFixerRate', () => {
     // Prepare
     server = await startLocalHttpServer(() => {});
     const ctx = providerContextFor(server.url, { fixerAccessKey: KEY, timeoutMs: 300 });
-    const started = performance.now();
 
     // Act
     const error = await rejectionOf(fetchFixerRate(ctx));
 
     // Assess
-    expect(performance.now() - started).toBeLessThan(300 + 200);
     expectProviderError(error, 'timeout');
+    expect(error instanceof Error ? error.message : '').toBe('Fixer did not answer within 300 ms');
     expect(error instanceof Error ? error.cause : undefined).toBeInstanceOf(Error);
     expect(everythingShownOf(error)).toContain('access_key=***');
     expect(everythingShownOf(error)).not.toContain(KEY);
