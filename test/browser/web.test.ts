@@ -17,9 +17,14 @@ import { type RunningStack, startStack, upstreamEnv } from '../helpers/stack.js'
  * upstreams are a replay server this test controls. Chromium is Debian's (`.ci/run`
  * installs it with apt-get), driven by playwright-core: no browser is ever downloaded.
  */
-const CHROMIUM = '/usr/bin/chromium';
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const hasChromium = existsSync(CHROMIUM);
 if (!hasChromium) {
+  // On a developer's machine the tier is optional; in CI a missing browser would turn the
+  // tier into a silent pass, so the suite fails instead.
+  if (/^(true|1)$/i.test(process.env.CI ?? '')) {
+    throw new Error(`${CHROMIUM} not found, and CI must run the browser tier (apt-get install chromium)`);
+  }
   console.warn(`BROWSER TESTS SKIPPED: ${CHROMIUM} not found (install Debian's chromium package)`);
 }
 
