@@ -20,10 +20,9 @@ import { consumeQuota } from '../lib/quota/consume-quota.js';
 import { createDynamoCounterStore } from '../lib/quota/counter-store.js';
 import { DEFAULT_QUOTA_LIMITS } from '../lib/quota/rule.js';
 import { createRateCacheStore } from '../lib/rates/cache-store.js';
-import { DEFAULT_RETRY_LATE_MS } from '../lib/rates/freshness.js';
 import { SOURCE_IDS } from '../lib/rates/rate.js';
 import { createRateService } from '../lib/rates/rate-service.js';
-import { answerRates } from '../lib/rates/rates-route.js';
+import { answerRates, ratePolicyFrom } from '../lib/rates/rates-route.js';
 import { type RatesClient, ratesAuthHeaders, ratesClient } from '../test/helpers/api-client.js';
 import { providerContextFor } from '../test/helpers/provider-context.js';
 import { type ReplayServer, startReplayServer } from '../test/helpers/replay-server.js';
@@ -371,15 +370,10 @@ async function benchInProcess(endpoint: string, replayUrl: string) {
     fetchSource: (source) => providers[source](ctx),
     now: Date.now,
     owner: 'bench-in-process',
+    // The deployed policy, without instance memory: this row measures the table read.
     policy: {
-      maxStaleMs: 7 * 86_400_000,
-      fixerMinIntervalMs: 28_800_000,
-      fixerMonthlyBudget: 100,
-      retryLateMs: DEFAULT_RETRY_LATE_MS,
-      errorBackoffMs: 60_000,
-      leaseMs: UPSTREAM_TIMEOUT_MS + 5000,
-      waitForWinnerMs: UPSTREAM_TIMEOUT_MS + 1000,
-      pollIntervalMs: 50,
+      ...ratePolicyFrom(loadConfig({ UPSTREAM_TIMEOUT_MS: String(UPSTREAM_TIMEOUT_MS) })),
+      memoryTtlMs: 0,
     },
   });
   const event = { queryStringParameters: null, headers: {} };

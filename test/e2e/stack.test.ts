@@ -1,9 +1,23 @@
 import { execFileSync } from 'node:child_process';
+import net from 'node:net';
+import os from 'node:os';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readStackFile } from '../../scripts/lib/stack-file.js';
 import { isListening, type RunningStack, sleep, startStack } from '../helpers/stack.js';
 
 const PROBLEM = 'application/problem+json';
+
+/** 'connected', or the error code a TCP connection to host:port ends with. */
+function connectOutcome(host: string, port: number): Promise<string> {
+  return new Promise((resolve) => {
+    const socket = net.connect({ host, port });
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve('connected');
+    });
+    socket.once('error', (error: NodeJS.ErrnoException) => resolve(error.code ?? error.message));
+  });
+}
 
 describe('the local stack (npm start)', () => {
   let stack: RunningStack;
@@ -23,8 +37,20 @@ describe('the local stack (npm start)', () => {
     expect(await response.json()).toMatchObject({ status: 'ok', checks: { database: 'ok' } });
   });
 
-  it('binds to 127.0.0.1 only and prints the base URL', () => {
+  it("binds to 127.0.0.1 only: the machine's other addresses refuse its ports", async () => {
+    const others = Object.values(os.networkInterfaces())
+      .flat()
+      .filter((address) => address !== undefined && !address.internal && !address.address.startsWith('fe80:'))
+      .map((address) => address?.address ?? '');
+
+    // Without another address this test could prove nothing: say so rather than pass.
+    expect(others.length, 'the machine has no non-loopback address to try').toBeGreaterThan(0);
     expect(stack.baseUrl).toBe(`http://127.0.0.1:${stack.port}`);
+    expect(await connectOutcome('127.0.0.1', stack.port)).toBe('connected');
+    for (const address of others) {
+      expect(await connectOutcome(address, stack.port), address).toBe('ECONNREFUSED');
+      expect(await connectOutcome(address, stack.lambdaPort), address).toBe('ECONNREFUSED');
+    }
   });
 
   it('answers an unknown route with a 404 problem', async () => {
