@@ -11,7 +11,7 @@ import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { BatchWriteItemCommand, type DynamoDBClient, ScanCommand } from '@aws-sdk/client-dynamodb';
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { BatchGetCommand } from '@aws-sdk/lib-dynamodb';
 import { loadConfig } from '../lib/config.js';
 import { createTableClient } from '../lib/db/client.js';
@@ -23,11 +23,12 @@ import { createRateCacheStore } from '../lib/rates/cache-store.js';
 import { SOURCE_IDS } from '../lib/rates/rate.js';
 import { createRateService } from '../lib/rates/rate-service.js';
 import { answerRates, ratePolicyFrom } from '../lib/rates/rates-route.js';
-import { type RatesClient, ratesAuthHeaders, ratesClient } from '../test/helpers/api-client.js';
-import { providerContextFor } from '../test/helpers/provider-context.js';
-import { type ReplayServer, startReplayServer } from '../test/helpers/replay-server.js';
-import { type RunningStack, startStack, upstreamEnv } from '../test/helpers/stack.js';
+import { makeCacheCold as makeColdCache } from './lib/cold-cache.js';
 import { localDynamoClient, startDynalite } from './lib/local-db.js';
+import { type RunningStack, startStack, upstreamEnv } from './lib/local-stack.js';
+import { providerContextFor } from './lib/provider-context.js';
+import { type RatesClient, ratesAuthHeaders, ratesClient } from './lib/rates-client.js';
+import { type ReplayServer, startReplayServer } from './lib/replay-server.js';
 import { SERVICE_ROOT } from './lib/template.js';
 
 const run = promisify(execFile);
@@ -98,18 +99,8 @@ const autocannon = createRequire(import.meta.url)('autocannon') as Autocannon;
 
 // ---- the cache, made cold by deleting what a first deployment would not have ----------
 
-async function makeCacheCold(db: DynamoDBClient): Promise<void> {
-  const scan = await db.send(new ScanCommand({ TableName: TABLE, ProjectionExpression: 'pk, sk' }));
-  const keys = (scan.Items ?? []).filter((item) => /^(rate|lease|upstream)#/.test(item.pk?.S ?? ''));
-  for (let i = 0; i < keys.length; i += 25) {
-    await db.send(
-      new BatchWriteItemCommand({
-        RequestItems: { [TABLE]: keys.slice(i, i + 25).map((Key) => ({ DeleteRequest: { Key } })) },
-      }),
-    );
-  }
-  // Instances may reuse a fresh entry they read for RATES_MEMORY_TTL_MS (default 5 s): wait it out.
-  await new Promise((resolve) => setTimeout(resolve, MEMORY_TTL_MS + 100));
+function makeCacheCold(db: DynamoDBClient): Promise<void> {
+  return makeColdCache(db, TABLE, MEMORY_TTL_MS);
 }
 
 async function timed<T>(fn: () => Promise<T>): Promise<{ ms: number; value: T }> {

@@ -5,7 +5,7 @@ import {
   startReplayServer,
   UPSTREAM_SOURCES,
   type UpstreamSource,
-} from '../test/helpers/replay-server.js';
+} from './lib/replay-server.js';
 
 /**
  * Runs the upstream replay server on its own so a local stack or a benchmark in another

@@ -101,7 +101,7 @@ async function main() {
   mkdirSync(dataDir, { recursive: true });
 
   if (sandbox) {
-    const { startReplayServer } = await import('../test/helpers/replay-server.js');
+    const { startReplayServer } = await import('./lib/replay-server.js');
     const replay = await startReplayServer({
       ...(env.REPLAY_PORT ? { port: Number(env.REPLAY_PORT) } : {}),
     });

@@ -7,10 +7,10 @@ import { type Browser, type BrowserContext, chromium, type Page } from 'playwrig
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { NewClientCredentials } from '../../lib/auth/client-admin.js';
 import { createTableClient } from '../../lib/db/client.js';
+import { type RunningStack, startStack, upstreamEnv } from '../../scripts/lib/local-stack.js';
+import { type ReplayServer, startReplayServer } from '../../scripts/lib/replay-server.js';
 import { readStackFile } from '../../scripts/lib/stack-file.js';
 import { SERVICE_ROOT } from '../../scripts/lib/template.js';
-import { type ReplayServer, startReplayServer } from '../helpers/replay-server.js';
-import { type RunningStack, startStack, upstreamEnv } from '../helpers/stack.js';
 
 /**
  * The web page (GET /) in headless Chromium against the real `npm start` stack, whose

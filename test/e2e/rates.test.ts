@@ -1,22 +1,18 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import {
-  BatchWriteItemCommand,
-  type DynamoDBClient,
-  ScanCommand,
-  UpdateItemCommand,
-} from '@aws-sdk/client-dynamodb';
+import { type DynamoDBClient, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { makeCacheCold as makeCacheColdIn } from '../../scripts/lib/cold-cache.js';
 import { localDynamoClient, startDynalite } from '../../scripts/lib/local-db.js';
-import { SERVICE_ROOT } from '../../scripts/lib/template.js';
-import { type RatesClient, ratesClient } from '../helpers/api-client.js';
+import { type RunningStack, startStack, upstreamEnv } from '../../scripts/lib/local-stack.js';
+import { type RatesClient, ratesClient } from '../../scripts/lib/rates-client.js';
 import {
   type Fault,
   type ReplayServer,
   startReplayServer,
   type UpstreamSource,
-} from '../helpers/replay-server.js';
-import { type RunningStack, startStack, upstreamEnv } from '../helpers/stack.js';
+} from '../../scripts/lib/replay-server.js';
+import { SERVICE_ROOT } from '../../scripts/lib/template.js';
 
 /**
  * /v1/rates* over HTTP on the real `npm start` stack, with our own replay server (direct
@@ -100,18 +96,7 @@ beforeEach(async () => {
 });
 
 /** Deletes every cached value, lease and upstream counter: the state of a first deployment. */
-async function makeCacheCold(): Promise<void> {
-  const scan = await db.send(new ScanCommand({ TableName: TABLE, ProjectionExpression: 'pk, sk' }));
-  const keys = (scan.Items ?? []).filter((item) => /^(rate|lease|upstream)#/.test(item.pk?.S ?? ''));
-  for (let i = 0; i < keys.length; i += 25) {
-    await db.send(
-      new BatchWriteItemCommand({
-        RequestItems: { [TABLE]: keys.slice(i, i + 25).map((Key) => ({ DeleteRequest: { Key } })) },
-      }),
-    );
-  }
-  await outlastMemory();
-}
+const makeCacheCold = () => makeCacheColdIn(db, TABLE, MEMORY_TTL_MS);
 
 /**
  * What the clock moving on would do to a cached value: fetched `ageMs` ago and no longer

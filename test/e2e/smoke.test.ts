@@ -2,6 +2,7 @@ import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { NewClientCredentials } from '../../lib/auth/client-admin.js';
+import { type RunningStack, startStack } from '../../scripts/lib/local-stack.js';
 import { SERVICE_ROOT } from '../../scripts/lib/template.js';
 import {
   createClientWithCli,
@@ -9,7 +10,6 @@ import {
   stopDatabaseOf,
   warmUpFunctions,
 } from '../helpers/local-clients.js';
-import { type RunningStack, startStack } from '../helpers/stack.js';
 
 /** `npm run smoke` against the real local stack (sandbox upstreams), healthy and then without its database. */
 

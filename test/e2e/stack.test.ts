@@ -2,8 +2,8 @@ import { execFileSync } from 'node:child_process';
 import net from 'node:net';
 import os from 'node:os';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { isListening, type RunningStack, sleep, startStack } from '../../scripts/lib/local-stack.js';
 import { readStackFile } from '../../scripts/lib/stack-file.js';
-import { isListening, type RunningStack, sleep, startStack } from '../helpers/stack.js';
 
 const PROBLEM = 'application/problem+json';
 

@@ -10,7 +10,7 @@ import {
   type ReplayServer,
   startReplayServer,
   type UpstreamSource,
-} from '../helpers/replay-server.js';
+} from '../../scripts/lib/replay-server.js';
 
 const FIXER_KEY = 'fixer-test-key';
 const BANXICO_TOKEN = 'b'.repeat(64);

@@ -1,9 +1,13 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { fetchDofRates, parseDofPage } from '../../../lib/providers/dof.js';
-import { ProviderError } from '../../../lib/providers/provider-error.js';
 import { refusedPort } from '../../../scripts/lib/owned-ports.js';
 import { answer, type LocalHttpServer, startLocalHttpServer } from '../../helpers/local-http-server.js';
-import { providerContextFor, rejectionOf, thrownBy } from '../../helpers/provider-context.js';
+import {
+  expectProviderError,
+  providerContextFor,
+  rejectionOf,
+  thrownBy,
+} from '../../helpers/provider-context.js';
 import { DOF_CAPTURE, readCapture } from '../../helpers/upstream-files.js';
 
 // latin1 maps every byte to one char and back, so edits keep the rest of the page byte-exact.
@@ -28,11 +32,6 @@ function withCell(date: string, index: number, value: string): string {
     return seen === index ? `${open}${value}${close}` : whole;
   });
   return page.replace(row, edited);
-}
-
-function expectProviderError(error: unknown, code: string): void {
-  expect(error).toBeInstanceOf(ProviderError);
-  expect(error).toMatchObject({ code });
 }
 
 describe('parseDofPage', () => {

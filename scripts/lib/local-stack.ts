@@ -3,8 +3,8 @@ import { mkdtempSync } from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { takeOwnedPorts } from '../../scripts/lib/owned-ports.js';
-import { SERVICE_ROOT } from '../../scripts/lib/template.js';
+import { takeOwnedPorts } from './owned-ports.js';
+import { SERVICE_ROOT } from './template.js';
 
 export interface RunningStack {
   baseUrl: string;
