@@ -14,10 +14,13 @@ export const handler = httpHandler(async (event) => {
   // enforceQuota has refused such a request already; this only keeps the types honest.
   if (caller === undefined)
     throw new HttpProblemError(401, 'Unauthorized', 'The request carries no authorized client.');
+  // The authorizer adds the client's name; an answer it cached before it did has none.
+  const name = event.requestContext.authorizer?.name;
   return jsonResponse(
     200,
     {
       client_id: caller.clientId,
+      ...(typeof name === 'string' && name !== '' ? { name } : {}),
       plan: caller.plan,
       token_expires_at: new Date(caller.tokenExpiresAt * 1000).toISOString(),
     },

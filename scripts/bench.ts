@@ -23,6 +23,7 @@ import { createRateCacheStore } from '../lib/rates/cache-store.js';
 import { SOURCE_IDS } from '../lib/rates/rate.js';
 import { createRateService } from '../lib/rates/rate-service.js';
 import { answerRates, ratePolicyFrom } from '../lib/rates/rates-route.js';
+import { parseCommandLine } from './lib/cli.js';
 import { makeCacheCold as makeColdCache } from './lib/cold-cache.js';
 import { localDynamoClient, startDynalite } from './lib/local-db.js';
 import { type RunningStack, startStack, upstreamEnv } from './lib/local-stack.js';
@@ -616,6 +617,21 @@ async function main() {
   );
   log('wrote bench/results.json');
 }
+
+parseCommandLine(
+  'bench',
+  `Usage:
+  npm run bench
+
+Measures the service on this machine and prints one table (method and goal beside each
+figure); writes the same figures to bench/results.json. Starts and stops its own replay
+server, dynalite and stack on free ports. Takes a few minutes. Exit 1 only when the
+bench itself crashes.
+
+Options:
+  -h, --help     this text`,
+  { options: {} },
+);
 
 main().then(
   () => process.exit(0),

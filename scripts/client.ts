@@ -3,15 +3,14 @@
  *
  *   client:create     --name acme --plan free|pro   prints {"client_id","client_secret","api_key","plan"}
  *   client:list                                      clients without secrets or keys
- *   client:disable    --client-id X
- *   client:rotate-key --client-id X                  prints {"client_id","api_key"}
+ *   client:disable    --client-id=X
+ *   client:rotate-key --client-id=X                  prints {"client_id","api_key"}
  *
  * Without --stage they talk to the running local stack (found through
  * <DATA_DIR>/stack.json; --data-dir or PORT/DATA_DIR as for `npm start`). With
  * --stage <name> they use AWS: the stage's table and its API Gateway usage plans.
  * stdout carries only the JSON answer; messages go to stderr.
  */
-import { parseArgs } from 'node:util';
 import { createApiGatewayKeyRegistry } from '../lib/auth/api-gateway-keys.js';
 import {
   type ApiKeyRegistry,
@@ -24,14 +23,30 @@ import {
 import { createDynamoClientStore } from '../lib/auth/client-store.js';
 import { createTableClient } from '../lib/db/client.js';
 import { isPlan, PLANS } from '../lib/quota/rule.js';
+import { exitWithUsage, parseCommandLine, UsageError } from './lib/cli.js';
 import { localDataDir, readStackFile } from './lib/stack-file.js';
 
 const SERVICE = 'tipo-de-cambio';
 const COMMANDS = ['create', 'list', 'disable', 'rotate-key'] as const;
 
-class UsageError extends Error {
-  override readonly name = 'UsageError';
-}
+const USAGE = `Usage:
+  npm run -s client:create -- --name NAME [--plan free|pro]   prints {"client_id","client_secret","api_key","plan"}
+  npm run -s client:list                                      prints [{"client_id","name","plan","disabled","created_at"}]
+  npm run -s client:disable -- --client-id=ID                 prints the disabled client as in client:list
+  npm run -s client:rotate-key -- --client-id=ID              prints {"client_id","api_key"}
+
+Options:
+  --name NAME          the client's name, shown on the web page (create)
+  --plan free|pro      its usage plan (create; default free)
+  --client-id=ID       the client to act on (disable, rotate-key)
+  --stage NAME         act on a deployed stage (its table and API Gateway usage plans)
+                       instead of the running local stack
+  --region REGION      with --stage (default AWS_REGION, then us-east-1)
+  --data-dir DIR       the local stack's data directory (default as for npm start)
+  -h, --help           this text
+
+The secret is shown once, at creation. stdout carries only the JSON answer; messages go
+to stderr. Exit 0 on success, 1 on failure, 2 on a wrong command line.`;
 
 async function connect(values: {
   stage?: string | undefined;
@@ -55,9 +70,7 @@ async function connect(values: {
   const dataDir = localDataDir(process.env, values['data-dir']);
   const stack = readStackFile(dataDir);
   if (stack === undefined) {
-    throw new UsageError(
-      `No running local stack found in ${dataDir} (start one with npm start, or pass --stage)`,
-    );
+    throw new Error(`No running local stack found in ${dataDir} (start one with npm start, or pass --stage)`);
   }
   const table = createTableClient({
     region: 'us-east-1',
@@ -73,22 +86,27 @@ function required(value: string | undefined, flag: string): string {
 }
 
 async function main(argv: string[]): Promise<unknown> {
-  const { values, positionals } = parseArgs({
-    args: argv,
-    allowPositionals: true,
-    options: {
-      name: { type: 'string' },
-      plan: { type: 'string' },
-      'client-id': { type: 'string' },
-      stage: { type: 'string' },
-      region: { type: 'string' },
-      'data-dir': { type: 'string' },
+  const { values, positionals } = parseCommandLine(
+    'client',
+    USAGE,
+    {
+      allowPositionals: true,
+      options: {
+        name: { type: 'string' },
+        plan: { type: 'string' },
+        'client-id': { type: 'string' },
+        stage: { type: 'string' },
+        region: { type: 'string' },
+        'data-dir': { type: 'string' },
+      },
     },
-  });
-  const command = positionals[0];
+    argv,
+  );
+  const [command, ...extra] = positionals;
   if (!COMMANDS.some((known) => known === command)) {
-    throw new UsageError(`usage: scripts/client.ts <${COMMANDS.join('|')}> [options]`);
+    throw new UsageError(`the command must be one of ${COMMANDS.join(', ')}`);
   }
+  if (extra.length > 0) throw new UsageError(`unexpected argument: ${extra.join(' ')}`);
   const { table, registry } = await connect(values);
   const deps: ClientAdminDeps = { store: createDynamoClientStore(table), registry, now: () => new Date() };
   try {
@@ -117,7 +135,8 @@ main(process.argv.slice(2)).then(
   },
   (error: unknown) => {
     const message = error instanceof Error ? error.message : String(error);
+    if (error instanceof UsageError) exitWithUsage('client', USAGE, message);
     process.stderr.write(`client: ${message}\n`);
-    process.exitCode = error instanceof UsageError ? 2 : 1;
+    process.exitCode = 1;
   },
 );

@@ -11,11 +11,25 @@
  * (no network, as on the development machines) or that only answered an error is
  * reported and exits 0, unless --strict, which requires every success shape verified.
  */
-import { parseArgs } from 'node:util';
 import { loadConfig } from '../lib/config.js';
 import { createHttpClient, redactUrl } from '../lib/http/outbound.js';
 import { SERIES_ID } from '../lib/providers/banxico.js';
+import { parseCommandLine } from './lib/cli.js';
 import { checkUpstreamAnswer, type UpstreamName } from './lib/upstream-contracts.js';
+
+const USAGE = `Usage:
+  npm run contract:live [-- --strict]
+
+Checks the real upstreams (DOF page, Fixer, Banxico SIE) against the contracts the
+captures are tested with: one call each, one line each. URLs from DOF_URL,
+FIXER_BASE_URL, BANXICO_BASE_URL; credentials from FIXER_ACCESS_KEY and BANXICO_TOKEN.
+
+Options:
+  --strict       exit 1 unless every success shape was verified (default: an upstream
+                 that cannot be reached or only answered an error is reported, exit 0)
+  -h, --help     this text
+
+Exit 1 when an answer breaks its contract, 2 on a wrong command line.`;
 
 type Outcome = 'holds' | 'error-shape' | 'unreachable' | 'broken';
 
@@ -28,7 +42,9 @@ interface Line {
 const SYMBOLS: Record<Outcome, string> = { holds: '✓', 'error-shape': '~', unreachable: '?', broken: '✗' };
 
 async function main(): Promise<number> {
-  const { values } = parseArgs({ options: { strict: { type: 'boolean', default: false } } });
+  const { values } = parseCommandLine('contract:live', USAGE, {
+    options: { strict: { type: 'boolean', default: false } },
+  });
   const config = loadConfig(process.env).upstream;
   const http = createHttpClient({ timeoutMs: config.timeoutMs });
   const fixerKey = process.env.FIXER_ACCESS_KEY ?? '';

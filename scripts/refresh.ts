@@ -4,6 +4,21 @@
  * upstream configuration and secrets). In AWS: `npx serverless invoke -f refresher --stage <stage>`.
  */
 import { readInteger } from '../lib/config.js';
+import { parseCommandLine } from './lib/cli.js';
+
+parseCommandLine(
+  'refresh',
+  `Usage:
+  npm run refresh            refresh what is due on the running local stack, once
+
+Runs the scheduled refresher Lambda through serverless-offline's invoke endpoint on
+LAMBDA_PORT (default 3002) and prints its answer. Exit 0 on success, 1 when the stack is
+not running or failed. On AWS: npx serverless invoke -f refresher --stage <stage>.
+
+Options:
+  -h, --help                 this text`,
+  { options: {} },
+);
 
 const lambdaPort = readInteger(process.env, 'LAMBDA_PORT', 3002, 1, 65535);
 const url = `http://127.0.0.1:${lambdaPort}/2015-03-31/functions/tipo-de-cambio-local-refresher/invocations`;

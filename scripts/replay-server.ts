@@ -1,4 +1,4 @@
-import { parseArgs } from 'node:util';
+import { exitWithUsage, parseCommandLine } from './lib/cli.js';
 import {
   type Fault,
   type ReplayServerOptions,
@@ -19,6 +19,21 @@ import {
  */
 
 const DEFAULT_PORT = 4010;
+
+const USAGE = `Usage:
+  node --import tsx scripts/replay-server.ts [options]
+
+Serves real captured upstream answers (DOF page, Fixer, Banxico SIE) and prints one JSON
+line with the URLs once listening; steer it with /__replay/*. Ctrl-C stops it.
+
+Options:
+  --port N                     (default REPLAY_PORT, then ${DEFAULT_PORT})
+  --host HOST                  (default 127.0.0.1)
+  --latency dof=300,fixer=600,banxico=900
+                               a baseline latency per upstream, kept across /__replay/reset
+  --fixer-access-key KEY       the key the fake Fixer accepts
+  --banxico-token TOKEN        the token the fake SIE accepts
+  -h, --help                   this text`;
 
 class UsageError extends Error {
   override readonly name = 'UsageError';
@@ -44,7 +59,7 @@ function parseLatency(raw: string): Partial<Record<UpstreamSource, Fault>> {
 }
 
 function readOptions(): ReplayServerOptions {
-  const { values } = parseArgs({
+  const { values } = parseCommandLine('replay-server', USAGE, {
     options: {
       port: { type: 'string' },
       host: { type: 'string' },
@@ -52,7 +67,6 @@ function readOptions(): ReplayServerOptions {
       'fixer-access-key': { type: 'string' },
       'banxico-token': { type: 'string' },
     },
-    strict: true,
   });
   const envPort = process.env.REPLAY_PORT?.trim();
   const port =
@@ -75,9 +89,7 @@ async function main(): Promise<void> {
   try {
     options = readOptions();
   } catch (error) {
-    console.error(error instanceof Error ? error.message : String(error));
-    process.exitCode = 2;
-    return;
+    exitWithUsage('replay-server', USAGE, error instanceof Error ? error.message : String(error));
   }
   const server = await startReplayServer(options);
   const { url, dofUrl, fixerBaseUrl, banxicoBaseUrl } = server;

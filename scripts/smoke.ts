@@ -1,5 +1,5 @@
 /**
- * `npm run smoke -- --base-url URL --client-id ID --client-secret SECRET --api-key KEY`
+ * `npm run smoke -- --base-url=URL --client-id=ID --client-secret=SECRET --api-key=KEY`
  *
  * The prototype's test plan against a running deployment (the local stack or an AWS
  * stage): server reachable, database healthy, token issued, each rates route answers
@@ -15,7 +15,7 @@
  * machine, where a bound on milliseconds would only measure the neighbours), --timeout-ms
  * MS per request (default 10000).
  */
-import { parseArgs } from 'node:util';
+import { exitWithUsage, parseCommandLine, UsageError } from './lib/cli.js';
 import { assertMatchesContract, type ContractOptions } from './lib/contract.js';
 import {
   judgeDofAgainstFix,
@@ -26,9 +26,23 @@ import {
   type Verdict,
 } from './lib/smoke-checks.js';
 
-class UsageError extends Error {
-  override readonly name = 'UsageError';
-}
+const USAGE = `Usage:
+  npm run smoke -- --base-url=URL --client-id=ID --client-secret=SECRET --api-key=KEY [options]
+
+Runs the test plan against a running deployment (the local stack or an AWS stage): one
+line per check, a summary, exit 0 when nothing failed, 1 when a check failed, 2 on a wrong
+command line. Write each value as --option=value: a secret may contain '-' or '_'.
+
+Options:
+  --base-url=URL          e.g. http://127.0.0.1:3000 or the stage's https URL
+  --client-id=ID          a client from npm run client:create (use a pro client: the
+  --client-secret=SECRET    smoke sends about 30 rates requests in a minute)
+  --api-key=KEY
+  --requests=N            timed warm requests (default 20)
+  --p95-ms=MS|off         bound on their 95th percentile (default 1000; off: print them,
+                          judge nothing, as the test suite does on a shared machine)
+  --timeout-ms=MS         per request (default 10000)
+  -h, --help              this text`;
 
 interface Options {
   baseUrl: string;
@@ -42,18 +56,22 @@ interface Options {
 }
 
 function readOptions(argv: string[]): Options {
-  const { values } = parseArgs({
-    args: argv,
-    options: {
-      'base-url': { type: 'string' },
-      'client-id': { type: 'string' },
-      'client-secret': { type: 'string' },
-      'api-key': { type: 'string' },
-      requests: { type: 'string', default: '20' },
-      'p95-ms': { type: 'string', default: '1000' },
-      'timeout-ms': { type: 'string', default: '10000' },
+  const { values } = parseCommandLine(
+    'smoke',
+    USAGE,
+    {
+      options: {
+        'base-url': { type: 'string' },
+        'client-id': { type: 'string' },
+        'client-secret': { type: 'string' },
+        'api-key': { type: 'string' },
+        requests: { type: 'string', default: '20' },
+        'p95-ms': { type: 'string', default: '1000' },
+        'timeout-ms': { type: 'string', default: '10000' },
+      },
     },
-  });
+    argv,
+  );
   const required = (name: 'base-url' | 'client-id' | 'client-secret' | 'api-key') => {
     const value = values[name]?.trim();
     if (value === undefined || value === '') throw new UsageError(`--${name} is required`);
@@ -257,11 +275,7 @@ let options: Options;
 try {
   options = readOptions(process.argv.slice(2));
 } catch (error) {
-  process.stderr.write(`smoke: ${error instanceof Error ? error.message : String(error)}\n`);
-  process.stderr.write(
-    'usage: npm run smoke -- --base-url URL --client-id ID --client-secret SECRET --api-key KEY [--requests 20] [--p95-ms 1000|off]\n',
-  );
-  process.exit(2);
+  exitWithUsage('smoke', USAGE, error instanceof Error ? error.message : String(error));
 }
 run(options).then(
   (code) => {

@@ -9,13 +9,33 @@ import { mkdirSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { loadConfig, readInteger, readOrCreateLocalSecret } from '../lib/config.js';
+import { parseCommandLine } from './lib/cli.js';
 import { ensureDemoClient } from './lib/demo-client.js';
 import { EXIT_WITH_PARENT, ensureTable, startDynalite } from './lib/local-db.js';
 import { removeStackFile, writeStackFile } from './lib/stack-file.js';
 import { SERVICE_ROOT } from './lib/template.js';
 
-const sandbox = process.argv.includes('--sandbox');
+const USAGE = `Usage:
+  npm start                  the API on http://127.0.0.1:3000 with an embedded DynamoDB
+  npm run start:sandbox      the same, with the three upstreams replayed from real captures
+
+Options:
+  --sandbox                  what start:sandbox passes
+  -h, --help                 this text
+
+Environment: PORT (3000), LAMBDA_PORT (3002), DATA_DIR (.data), FIXER_ACCESS_KEY and
+BANXICO_TOKEN (without them those sources answer errors; see the README), START_VERBOSE=1
+for serverless-offline's own output. Ctrl-C stops everything it started.`;
+const { values: options } = parseCommandLine('start', USAGE, {
+  options: { sandbox: { type: 'boolean', default: false } },
+});
+const sandbox = options.sandbox;
 const env: Record<string, string | undefined> = { ...process.env, STAGE: 'local' };
+// On Node < 22 the AWS SDK warns that its 2027 releases need Node 22 (NodeVersionSupportWarning),
+// once per module instance: this script prints it once, then serverless-offline would print
+// it again for every function it loads. The children are told to skip it (the SDK's own
+// switch); this process still shows it once, so the person at the terminal sees it.
+env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ||= 'true';
 const port = readInteger(env, 'PORT', 3000, 1, 65535);
 const lambdaPort = readInteger(env, 'LAMBDA_PORT', 3002, 1, 65535);
 // Each stack (by PORT) keeps its own data so two stacks can run side by side.

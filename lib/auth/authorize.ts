@@ -57,7 +57,7 @@ async function decide(
   // The stored plan wins over the token's claim: a plan change applies without a new token.
   return allowPolicy(
     event.methodArn,
-    { clientId: client.clientId, plan: client.plan, tokenExpiresAt: verified.expiresAt },
+    { clientId: client.clientId, name: client.name, plan: client.plan, tokenExpiresAt: verified.expiresAt },
     client.apiKey,
   );
 }

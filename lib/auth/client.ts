@@ -13,12 +13,18 @@ export interface Client {
   createdAt: string;
 }
 
-/** What `client:list` may show: nothing secret. */
-export type ClientSummary = Pick<Client, 'clientId' | 'name' | 'plan' | 'disabled' | 'createdAt'>;
+/** What `client:list` may show: nothing secret, named in snake_case like the API and client:create. */
+export interface ClientSummary {
+  client_id: string;
+  name: string;
+  plan: Plan;
+  disabled: boolean;
+  created_at: string;
+}
 
 export function summarizeClient(client: Client): ClientSummary {
   const { clientId, name, plan, disabled, createdAt } = client;
-  return { clientId, name, plan, disabled, createdAt };
+  return { client_id: clientId, name, plan, disabled, created_at: createdAt };
 }
 
 export interface ClientStore {

@@ -24,6 +24,8 @@ export function stageWideResource(methodArn: string): string {
 
 export interface AuthorizerContext {
   clientId: string;
+  /** The client's name, for display (the web page's header via /v1/whoami). */
+  name: string;
   plan: Plan;
   /** Epoch seconds: a cached Allow must not outlive the token (checked again by enforceQuota). */
   tokenExpiresAt: number;
@@ -44,7 +46,12 @@ export function allowPolicy(
   return {
     principalId: context.clientId,
     policyDocument: policy('Allow', methodArn),
-    context: { clientId: context.clientId, plan: context.plan, tokenExpiresAt: context.tokenExpiresAt },
+    context: {
+      clientId: context.clientId,
+      name: context.name,
+      plan: context.plan,
+      tokenExpiresAt: context.tokenExpiresAt,
+    },
     usageIdentifierKey: apiKey,
   };
 }

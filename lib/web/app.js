@@ -239,11 +239,16 @@
       if (body === null || typeof body.access_token !== 'string' || typeof body.expires_in !== 'number') {
         throw new PageError('server', { status: response.status });
       }
+      const previous = readSession();
       const session = {
         token: body.access_token,
         expiresAt: Date.now() + body.expires_in * 1000,
         apiKey,
         clientId,
+        // A renewed token keeps the name already learned for this client.
+        ...(previous?.clientId === clientId && typeof previous.name === 'string'
+          ? { name: previous.name }
+          : {}),
       };
       saveSession(session);
       return session;
@@ -265,6 +270,31 @@
   }
 
   // ---- the API ----------------------------------------------------------------------------
+
+  /**
+   * The client's name for the header, from GET /v1/whoami (one request of the quota, once
+   * per sign-in). Any failure keeps the id in the header: the report matters more.
+   */
+  async function learnName(session) {
+    try {
+      const response = await fetch(api('v1/whoami'), {
+        credentials: 'omit',
+        cache: 'no-store',
+        headers: {
+          Authorization: `Bearer ${session.token}`,
+          'x-api-key': session.apiKey,
+          Accept: 'application/json',
+        },
+      });
+      const body = response.ok ? await readJson(response) : null;
+      if (body === null || typeof body.name !== 'string' || body.name === '') return session;
+      const named = { ...session, name: body.name };
+      saveSession(named);
+      return named;
+    } catch {
+      return session;
+    }
+  }
 
   async function getRates(view) {
     const call = async (session) => {
@@ -536,7 +566,8 @@
     ui.signIn.hidden = true;
     ui.report.hidden = false;
     ui.account.hidden = false;
-    ui.accountClient.textContent = session.clientId;
+    ui.accountClient.textContent = typeof session.name === 'string' ? session.name : session.clientId;
+    ui.accountClient.title = session.clientId;
   }
 
   function signOut(error) {
@@ -612,7 +643,7 @@
     setAlert('');
     setStatus('Iniciando sesión…');
     try {
-      const session = await requestToken(entered);
+      const session = await learnName(await requestToken(entered));
       credentials = entered;
       ui.clientSecret.value = '';
       setAlert('');

@@ -308,7 +308,8 @@ describe.skipIf(!hasChromium)('the web page in headless Chromium', () => {
     expect(new Set(tops).size).toBe(1);
 
     expect(await page.locator('#quota').textContent()).toMatch(
-      /^Consultas restantes: 299 en este minuto; se renuevan en \d+ (s|min)\. Tu plan: 300 por minuto, 50,000 por día\.$/,
+      // 300 less the sign-in's GET /v1/whoami (the name in the header) and this GET /v1/rates.
+      /^Consultas restantes: 298 en este minuto; se renuevan en \d+ (s|min)\. Tu plan: 300 por minuto, 50,000 por día\.$/,
     );
     expect(await page.locator('#spread').textContent()).toBe(
       'Diferencia entre el más alto (Para pagos, 20.5303) y el más bajo (Mercado, 20.0753): 0.4550 pesos, 2.27% del más bajo.',
@@ -316,7 +317,9 @@ describe.skipIf(!hasChromium)('the web page in headless Chromium', () => {
     expect(await page.locator('#dof-check').textContent()).toContain(
       'El DOF del 13 nov 2020 publica el FIX del 12 nov 2020',
     );
-    expect(await page.locator('#account-client').textContent()).toBe(pro.client_id);
+    // The header names the client as client:create was told to, not by its id.
+    expect(await page.locator('#account-client').textContent()).toBe('web-pro');
+    expect(await page.locator('#account-client').getAttribute('title')).toBe(pro.client_id);
     // Focus moves to the report; the token is kept for this tab only; the secret nowhere.
     expect(await page.evaluate(() => document.activeElement?.id)).toBe('report-title');
     const storage = await page.evaluate(() => ({

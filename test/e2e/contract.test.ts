@@ -178,7 +178,7 @@ describe('the API answers as openapi.yaml says', () => {
     const me = await call('/v1/whoami', { headers: auth });
     expect(me.status).toBe(200);
     const body = JSON.parse(me.body) as Record<string, string>;
-    expect([body.client_id, body.plan]).toEqual([client.client_id, 'pro']);
+    expect([body.client_id, body.name, body.plan]).toEqual([client.client_id, 'contract', 'pro']);
     expect(Date.parse(body.token_expires_at ?? '')).toBeGreaterThan(Date.now());
     expect(me.headers.get('ratelimit-policy')).toMatch(/^"minute";q=\d+;w=60/);
     expect(me.headers.get('cache-control')).toBe('no-store');

@@ -1,4 +1,5 @@
 import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -23,7 +24,8 @@ describe('the local stack (npm start)', () => {
   let stack: RunningStack;
 
   beforeAll(async () => {
-    stack = await startStack();
+    // As on a fresh clone: no upstream keys (the README says what the rates routes answer then).
+    stack = await startStack({ env: { FIXER_ACCESS_KEY: '', BANXICO_TOKEN: '' } });
   }, 180_000);
 
   afterAll(async () => {
@@ -50,6 +52,42 @@ describe('the local stack (npm start)', () => {
     for (const address of others) {
       expect(await connectOutcome(address, stack.port), address).toBe('ECONNREFUSED');
       expect(await connectOutcome(address, stack.lambdaPort), address).toBe('ECONNREFUSED');
+    }
+  });
+
+  it("shows the AWS SDK's Node version warning at most once, however many functions load", async () => {
+    // Each path runs another function (and the authorizer) in serverless-offline.
+    for (const route of ['/v1/ping', '/v1/openapi.json', '/', '/v1/no-such-route', '/v1/rates', '/v1/health'])
+      await fetch(`${stack.baseUrl}${route}`);
+
+    await sleep(500); // lets the children's stderr reach us
+    const shown = stack.output().split('NodeVersionSupportWarning').length - 1;
+    // The SDK warns below Node 22: then the person at the terminal sees it exactly once.
+    if (Number(process.versions.node.split('.')[0]) < 22) expect(shown).toBe(1);
+    else expect(shown).toBeLessThanOrEqual(1);
+  });
+
+  it('answers the keyed sources with a 503 naming the missing key when started without keys', async () => {
+    const demo = JSON.parse(readFileSync(`${stack.dataDir}/demo-client.json`, 'utf8'));
+    const basic = Buffer.from(`${demo.client_id}:${demo.client_secret}`).toString('base64');
+    const token = await fetch(`${stack.baseUrl}/v1/auth/token`, {
+      method: 'POST',
+      headers: { Authorization: `Basic ${basic}`, 'Content-Type': 'application/x-www-form-urlencoded' },
+      body: 'grant_type=client_credentials',
+    }).then(async (response) => (await response.json()).access_token as string);
+
+    for (const [source, variable] of [
+      ['fixer', 'FIXER_ACCESS_KEY'],
+      ['banxico', 'BANXICO_TOKEN'],
+    ] as const) {
+      const response = await fetch(`${stack.baseUrl}/v1/rates/${source}`, {
+        headers: { Authorization: `Bearer ${token}`, 'x-api-key': demo.api_key },
+      });
+      expect(response.status, source).toBe(503);
+      expect(response.headers.get('content-type')).toBe(PROBLEM);
+      expect((await response.json()).errors).toEqual({
+        [source]: { code: 'unauthorized_upstream', message: `${variable} is not set` },
+      });
     }
   });
 

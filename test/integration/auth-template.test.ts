@@ -95,8 +95,14 @@ describe('the packaged prod template', () => {
   it.each([
     ['UNAUTHORIZED', '401'],
     ['ACCESS_DENIED', '403'],
+    ['INVALID_API_KEY', '403'],
+    ['MISSING_AUTHENTICATION_TOKEN', '403'],
     ['THROTTLED', '429'],
     ['QUOTA_EXCEEDED', '429'],
+    ['API_CONFIGURATION_ERROR', '500'],
+    ['AUTHORIZER_FAILURE', '500'],
+    ['AUTHORIZER_CONFIGURATION_ERROR', '500'],
+    ['INTEGRATION_TIMEOUT', '504'],
   ])('answers %s with a problem+json %s and CORS headers', (type, status) => {
     const [response] = ofType('AWS::ApiGateway::GatewayResponse').filter(
       ([, r]) => r.Properties?.ResponseType === type,
@@ -112,6 +118,50 @@ describe('the packaged prod template', () => {
     const templates = (properties?.ResponseTemplates ?? {}) as Record<string, string>;
     const body = JSON.parse(templates['application/json'] ?? '');
     expect(body).toMatchObject({ type: 'about:blank', status: Number(status), title: expect.any(String) });
+  });
+
+  it.each(['DEFAULT_4XX', 'DEFAULT_5XX'])(
+    'falls back to problem+json for any other %s, keeping its status',
+    (type) => {
+      const [response] = ofType('AWS::ApiGateway::GatewayResponse').filter(
+        ([, r]) => r.Properties?.ResponseType === type,
+      );
+      const properties = response?.[1].Properties;
+      const templates = (properties?.ResponseTemplates ?? {}) as Record<string, string>;
+
+      // A status code here would replace the status of every other 4XX/5XX response.
+      expect(properties?.StatusCode).toBeUndefined();
+      expect(properties?.ResponseParameters).toMatchObject({
+        'gatewayresponse.header.Content-Type': "'application/problem+json'",
+      });
+      // API Gateway fills $context.error.messageString with a quoted JSON string.
+      const rendered = (templates['application/json'] ?? '').replace(
+        '$context.error.messageString',
+        JSON.stringify('Missing Authentication Token'),
+      );
+      expect(JSON.parse(rendered)).toEqual({
+        type: 'about:blank',
+        title: expect.any(String),
+        detail: 'Missing Authentication Token',
+      });
+    },
+  );
+
+  it('answers every gateway response as problem+json with the fields of RFC 9457', () => {
+    const responses = ofType('AWS::ApiGateway::GatewayResponse');
+
+    expect(responses.length).toBeGreaterThanOrEqual(12);
+    for (const [name, response] of responses) {
+      const templates = (response.Properties?.ResponseTemplates ?? {}) as Record<string, string>;
+      const template = templates['application/json'] ?? '';
+      const body = JSON.parse(template.replace('$context.error.messageString', '"x"'));
+      expect(Object.keys(body), name).toEqual(expect.arrayContaining(['type', 'title', 'detail']));
+      expect(response.Properties?.ResponseParameters, name).toMatchObject({
+        'gatewayresponse.header.Content-Type': "'application/problem+json'",
+      });
+      if (response.Properties?.StatusCode !== undefined)
+        expect(body.status, name).toBe(Number(response.Properties.StatusCode));
+    }
   });
 
   it('lets the token and authorizer functions read only the JWT secret parameter', () => {

@@ -304,7 +304,7 @@ describe('the authorizer', () => {
         Version: '2012-10-17',
         Statement: [{ Action: 'execute-api:Invoke', Effect: 'Allow', Resource: STAGE_RESOURCE }],
       },
-      context: { clientId: alice.client_id, plan: 'free', tokenExpiresAt: expect.any(Number) },
+      context: { clientId: alice.client_id, name: 'alice', plan: 'free', tokenExpiresAt: expect.any(Number) },
       usageIdentifierKey: alice.api_key,
     });
   });

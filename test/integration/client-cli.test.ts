@@ -60,12 +60,12 @@ describe('the client admin commands', () => {
     const { stdout } = await cli('list');
 
     const listed = JSON.parse(stdout) as Array<Record<string, unknown>>;
-    expect(listed.find((client) => client.clientId === created.client_id)).toEqual({
-      clientId: created.client_id,
+    expect(listed.find((client) => client.client_id === created.client_id)).toEqual({
+      client_id: created.client_id,
       name: 'listed',
       plan: 'free',
       disabled: false,
-      createdAt: expect.any(String),
+      created_at: expect.any(String),
     });
     expect(stdout).not.toContain(created.api_key);
     expect(stdout).not.toContain('scrypt$');
@@ -80,11 +80,26 @@ describe('the client admin commands', () => {
     expect(rotated.client_id).toBe(created.client_id);
     expect(rotated.api_key).toMatch(/^[0-9a-f]{48}$/);
     expect(rotated.api_key).not.toBe(created.api_key);
-    expect(JSON.parse(disabled.stdout)).toMatchObject({ clientId: created.client_id, disabled: true });
+    expect(JSON.parse(disabled.stdout)).toMatchObject({ client_id: created.client_id, disabled: true });
     expect(await createDynamoClientStore(db.table).getClient(created.client_id)).toMatchObject({
       apiKey: rotated.api_key,
       disabled: true,
     });
+  });
+
+  it('name every field in snake_case, as the API does', async () => {
+    const created = JSON.parse((await cli('create', '--name', 'naming')).stdout);
+    const answers = [
+      created,
+      ...JSON.parse((await cli('list')).stdout),
+      JSON.parse((await cli('rotate-key', `--client-id=${created.client_id}`)).stdout),
+      JSON.parse((await cli('disable', `--client-id=${created.client_id}`)).stdout),
+    ];
+
+    const keys = new Set(answers.flatMap((answer) => Object.keys(answer)));
+    expect([...keys].filter((key) => !/^[a-z]+(_[a-z]+)*$/.test(key))).toEqual([]);
+    expect(keys).toContain('client_id');
+    expect(keys).toContain('created_at');
   });
 
   it('fail with a message on stderr and nothing on stdout', async () => {

@@ -19,7 +19,7 @@ describe('authorizer policies', () => {
     expect(
       allowPolicy(
         METHOD_ARN,
-        { clientId: 'cl_a', plan: 'pro', tokenExpiresAt: 1_700_000_000 },
+        { clientId: 'cl_a', name: 'acme', plan: 'pro', tokenExpiresAt: 1_700_000_000 },
         'k'.repeat(48),
       ),
     ).toEqual({
@@ -34,7 +34,7 @@ describe('authorizer policies', () => {
           },
         ],
       },
-      context: { clientId: 'cl_a', plan: 'pro', tokenExpiresAt: 1_700_000_000 },
+      context: { clientId: 'cl_a', name: 'acme', plan: 'pro', tokenExpiresAt: 1_700_000_000 },
       usageIdentifierKey: 'k'.repeat(48),
     });
   });
