@@ -6,7 +6,8 @@ import { getSecrets } from '../lib/secrets.js';
 
 /**
  * REQUEST authorizer for /v1/rates*: bearer token + the client's own x-api-key.
- * Never wrapped in the HTTP middy stack: its only error answer is `Unauthorized`.
+ * Never wrapped in the HTTP middy stack: it answers a policy, `Unauthorized` (401) for bad
+ * credentials, or AuthorizerFaultError (500 on API Gateway) when it cannot decide.
  */
 export const handler = (event: APIGatewayRequestAuthorizerEvent): Promise<APIGatewayAuthorizerResult> =>
   authorizeRequest(event, {

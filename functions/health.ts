@@ -1,6 +1,6 @@
 import { getConfig } from '../lib/config.js';
 import { getTableClient } from '../lib/db/client.js';
-import { pingTable } from '../lib/db/health-store.js';
+import { checkLocalData, pingTable } from '../lib/db/health-store.js';
 import { checkHealth } from '../lib/health.js';
 import { httpHandler, jsonResponse } from '../lib/http/handler.js';
 import { rejectUnknownQuery } from '../lib/http/request.js';
@@ -11,7 +11,11 @@ export const handler = httpHandler(async (event) => {
   rejectUnknownQuery(event);
   const table = getTableClient();
   const report = await checkHealth({
-    pingDatabase: () => pingTable(table, 1500),
+    pingDatabase: async () => {
+      const config = getConfig();
+      if (config.isLocal) await checkLocalData(config);
+      await pingTable(table, 1500);
+    },
     readUpstreams: () =>
       readUpstreamStats(createRateCacheStore(table), Date.now(), getConfig().cache.fixerMonthlyBudget),
   });

@@ -1,12 +1,11 @@
 import { createDynamoClientStore } from '../lib/auth/client-store.js';
-import { createFailedAttempts } from '../lib/auth/failed-attempts.js';
+import { createDynamoFailureStore } from '../lib/auth/failure-store.js';
 import { respondToTokenRequest, tokenRequestFrom } from '../lib/auth/token-endpoint.js';
 import { getConfig } from '../lib/config.js';
 import { getTableClient } from '../lib/db/client.js';
 import { httpHandler } from '../lib/http/handler.js';
 import { HttpProblemError, serviceUnavailable } from '../lib/http/problem.js';
 import { describeError, logger } from '../lib/log.js';
-import { createDynamoCounterStore } from '../lib/quota/counter-store.js';
 import { getSecrets } from '../lib/secrets.js';
 
 /** POST /v1/auth/token: client credentials → bearer token (lib/auth/token-endpoint.ts). */
@@ -16,7 +15,7 @@ export const handler = httpHandler(async (event) => {
   try {
     return await respondToTokenRequest(tokenRequestFrom(event), {
       clients: createDynamoClientStore(table),
-      attempts: createFailedAttempts(createDynamoCounterStore(table)),
+      failures: createDynamoFailureStore(table),
       jwtSecret,
       ttlSeconds: getConfig().tokenTtlSeconds,
       now: Date.now,

@@ -29,6 +29,8 @@ export interface AppConfig {
   upstream: Omit<UpstreamConfig, 'fixerAccessKey' | 'banxicoToken'>;
   /** Where a local stack keeps its data (dynalite files, generated secret). */
   dataDir: string;
+  /** LOCAL_DB_DIR: the embedded dynalite's files, set by `npm start`; health checks they still exist. */
+  localDbDir: string | undefined;
   cache: {
     /** MAX_STALE_S: how old a last good value may be served after failures (default 7 days). */
     maxStaleSeconds: number;
@@ -111,6 +113,7 @@ export function loadConfig(env: Env): AppConfig {
       timeoutMs: readInteger(env, 'UPSTREAM_TIMEOUT_MS', 3000, 100, 20_000),
     },
     dataDir: path.resolve(nonEmpty(env, 'DATA_DIR') ?? '.data'),
+    localDbDir: isLocal ? nonEmpty(env, 'LOCAL_DB_DIR') : undefined,
     cache: {
       maxStaleSeconds: readInteger(env, 'MAX_STALE_S', 7 * 86_400, 0, 90 * 86_400),
       fixerMinIntervalSeconds: readInteger(env, 'FIXER_MIN_INTERVAL_S', 28_800, 60, 31 * 86_400),

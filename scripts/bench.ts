@@ -17,7 +17,7 @@ import { loadConfig } from '../lib/config.js';
 import { createTableClient } from '../lib/db/client.js';
 import { providers } from '../lib/providers/index.js';
 import { consumeQuota } from '../lib/quota/consume-quota.js';
-import { createDynamoCounterStore } from '../lib/quota/counter-store.js';
+import { createDynamoQuotaStore } from '../lib/quota/quota-store.js';
 import { DEFAULT_QUOTA_LIMITS } from '../lib/quota/rule.js';
 import { createRateCacheStore } from '../lib/rates/cache-store.js';
 import { SOURCE_IDS } from '../lib/rates/rate.js';
@@ -408,7 +408,7 @@ async function benchInProcess(endpoint: string, replayUrl: string) {
 
 async function benchQuota(endpoint: string) {
   const table = createTableClient({ region: 'us-east-1', dynamodbEndpoint: endpoint, tableName: TABLE });
-  const counter = createDynamoCounterStore(table);
+  const counter = createDynamoQuotaStore(table);
   const clientId = `bench-${Date.now()}`;
   const limits = { ...DEFAULT_QUOTA_LIMITS, free: { perMinute: QUOTA.limit, perDay: 100_000 } };
   const nowMs = Date.now();

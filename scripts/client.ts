@@ -24,7 +24,7 @@ import { createDynamoClientStore } from '../lib/auth/client-store.js';
 import { createTableClient } from '../lib/db/client.js';
 import { isPlan, PLANS } from '../lib/quota/rule.js';
 import { exitWithUsage, parseCommandLine, UsageError } from './lib/cli.js';
-import { localDataDir, readStackFile } from './lib/stack-file.js';
+import { isStackRunning, localDataDir, readStackFile } from './lib/stack-file.js';
 
 const SERVICE = 'tipo-de-cambio';
 const COMMANDS = ['create', 'list', 'disable', 'rotate-key'] as const;
@@ -71,6 +71,12 @@ async function connect(values: {
   const stack = readStackFile(dataDir);
   if (stack === undefined) {
     throw new Error(`No running local stack found in ${dataDir} (start one with npm start, or pass --stage)`);
+  }
+  if (!isStackRunning(stack)) {
+    throw new Error(
+      `The local stack in ${dataDir} is not running: its process ${stack.pid} is gone (killed without ` +
+        'cleaning up; stack.json is stale). Start it again with npm start, or pass --stage.',
+    );
   }
   const table = createTableClient({
     region: 'us-east-1',

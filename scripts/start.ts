@@ -135,7 +135,8 @@ async function main() {
   }
 
   if (!env.DYNAMODB_ENDPOINT) {
-    const db = await startDynalite({ dataPath: path.join(dataDir, 'dynamodb') });
+    env.LOCAL_DB_DIR = path.join(dataDir, 'dynamodb');
+    const db = await startDynalite({ dataPath: env.LOCAL_DB_DIR });
     children.push(db.process);
     db.process.once('exit', (code, signal) => {
       if (!stopping) log(`dynalite stopped (${signal ?? code}); health now reports the database unavailable`);

@@ -9,11 +9,14 @@ import { allowPolicy, denyPolicy, unauthorized } from './policy.js';
  * The REQUEST authorizer in front of every /v1/rates* route. A request passes with a
  * valid bearer token of an enabled client *and* that client's API key; the key becomes
  * the usage-plan identifier. A token with another client's key gets an explicit Deny
- * (403); every other failure, including our own errors, throws exactly `Unauthorized`
- * (401). Nothing here logs the token or the key.
+ * (403); a credential problem (missing, malformed, forged or expired token; unknown or
+ * disabled client) throws exactly `Unauthorized` (401). Anything else (the database down
+ * or slow, the secret unreadable) is our fault, not the caller's: it is logged with its
+ * cause and thrown as AuthorizerFaultError, which API Gateway answers with a 500, so a
+ * valid client is never told its credentials are wrong and never re-authenticates for
+ * nothing. Nothing here logs the token or the key.
  */
 export interface AuthorizerDeps {
-  /** Called inside the guard, so even a configuration error ends as `Unauthorized`. */
   getClient: ClientStore['getClient'];
   jwtSecret: () => Promise<string>;
   now: () => number;
@@ -34,6 +37,14 @@ function bearerToken(event: APIGatewayRequestAuthorizerEvent): string | undefine
 
 class RefusedError extends Error {
   override readonly name = 'RefusedError';
+}
+
+/** The authorizer could not decide; any message but `Unauthorized` is a 500 on API Gateway. */
+export class AuthorizerFaultError extends Error {
+  override readonly name = 'AuthorizerFaultError';
+  constructor(options: { cause: unknown }) {
+    super('The authorizer failed; the request was neither allowed nor refused.', options);
+  }
 }
 
 async function decide(
@@ -72,9 +83,9 @@ export async function authorizeRequest(
     if (error instanceof RefusedError || error instanceof InvalidTokenError) {
       const reason = error instanceof InvalidTokenError ? error.reason : error.message;
       logger.info('authorization refused', { reason });
-    } else {
-      logger.error('authorizer failed', { error: describeError(error) });
+      throw unauthorized();
     }
-    throw unauthorized();
+    logger.error('authorizer failed', { error: describeError(error) });
+    throw new AuthorizerFaultError({ cause: error });
   }
 }

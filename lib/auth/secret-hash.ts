@@ -62,15 +62,3 @@ export async function verifySecret(secret: string, stored: string): Promise<bool
   const candidate = await derive(secret, parsed.salt, parsed.params);
   return timingSafeEqual(candidate, parsed.key);
 }
-
-let dummyHash: Promise<string> | undefined;
-
-/**
- * Spends the same work as a real verification, for unknown client ids, so response
- * time does not tell which client ids exist.
- */
-export async function verifyAgainstDummy(secret: string): Promise<false> {
-  dummyHash ??= hashSecret(randomBytes(32).toString('base64url'));
-  await verifySecret(secret, await dummyHash);
-  return false;
-}

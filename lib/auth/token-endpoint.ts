@@ -3,9 +3,9 @@ import { header } from '../http/request.js';
 import { logger } from '../log.js';
 import type { ClientStore } from './client.js';
 import { CLIENT_ID_PATTERN } from './credentials.js';
-import type { FailedAttempts } from './failed-attempts.js';
+import { decideBrake, type FailureStore, failureWindow } from './failed-attempts.js';
 import { issueAccessToken } from './jwt.js';
-import { verifyAgainstDummy, verifySecret } from './secret-hash.js';
+import { verifySecret } from './secret-hash.js';
 
 /**
  * POST /v1/auth/token: OAuth 2.0 client credentials grant (RFC 6749 §4.4). The client
@@ -16,21 +16,30 @@ export interface TokenRequest {
   authorization: string | undefined;
   contentType: string | undefined;
   body: string | null;
+  /** The caller the brake slows down (API Gateway's source IP); absent in hand-made events. */
+  sourceIp: string | undefined;
 }
 
 export function tokenRequestFrom(
-  event: Pick<APIGatewayProxyEvent, 'headers' | 'body' | 'isBase64Encoded'>,
+  event: Pick<APIGatewayProxyEvent, 'headers' | 'body' | 'isBase64Encoded' | 'requestContext'>,
 ): TokenRequest {
   const body =
     event.body !== null && event.isBase64Encoded
       ? Buffer.from(event.body, 'base64').toString('utf8')
       : event.body;
-  return { authorization: header(event, 'authorization'), contentType: header(event, 'content-type'), body };
+  return {
+    authorization: header(event, 'authorization'),
+    contentType: header(event, 'content-type'),
+    body,
+    sourceIp: event.requestContext?.identity?.sourceIp || undefined,
+  };
 }
 
 export interface TokenEndpointDeps {
   clients: Pick<ClientStore, 'getClient'>;
-  attempts: FailedAttempts;
+  failures: FailureStore;
+  /** scrypt verification; injectable so tests can count how much of it a flood costs. */
+  verifySecret?: (secret: string, stored: string) => Promise<boolean>;
   jwtSecret: string;
   ttlSeconds: number;
   now: () => number;
@@ -141,28 +150,38 @@ export async function respondToTokenRequest(
   const { clientId, clientSecret } = credentials;
 
   const nowMs = deps.now();
-  const reservation = await deps.attempts.reserve(clientId, nowMs);
-  if (!reservation.granted) {
-    logger.warn('token refused', { reason: 'too many failed attempts', clientId });
+  const subject = { caller: request.sourceIp ?? 'unknown', clientId };
+  const window = failureWindow(nowMs);
+  // Reads only: nothing is written before the secret is checked (see failed-attempts.ts).
+  const [counts, client] = await Promise.all([
+    deps.failures.read(subject, window.start),
+    deps.clients.getClient(clientId),
+  ]);
+  const brake = decideBrake(counts.caller, counts.client, nowMs);
+  if (!brake.allowed) {
+    logger.warn('token refused', { reason: 'too many failed attempts', clientId, caller: subject.caller });
     return oauthError(
       429,
       'invalid_client',
-      `Too many failed authentication attempts for this client; retry after ${reservation.retryAfterSeconds} seconds.`,
-      { 'Retry-After': String(reservation.retryAfterSeconds) },
+      `Too many failed authentication attempts; retry after ${brake.retryAfterSeconds} second${brake.retryAfterSeconds === 1 ? '' : 's'}.`,
+      { 'Retry-After': String(brake.retryAfterSeconds) },
     );
   }
 
-  const client = await deps.clients.getClient(clientId);
-  const secretMatches =
-    client === undefined
-      ? await verifyAgainstDummy(clientSecret)
-      : await verifySecret(clientSecret, client.secretHash);
-  if (client === undefined || !secretMatches || client.disabled) {
-    // The reservation stays: this attempt counts as a failure.
-    logger.info('token refused', { reason: 'client authentication failed', clientId });
+  // Unknown and disabled clients cost no scrypt: a flood of made-up ids stays cheap. Client ids
+  // are not secret, so answering those faster reveals nothing worth the CPU.
+  const verify = deps.verifySecret ?? verifySecret;
+  const accepted =
+    client !== undefined && !client.disabled && (await verify(clientSecret, client.secretHash));
+  if (client === undefined || !accepted) {
+    await deps.failures.record({ ...subject, clientKnown: client !== undefined }, window, nowMs);
+    logger.info('token refused', {
+      reason: 'client authentication failed',
+      clientId,
+      caller: subject.caller,
+    });
     return invalidClient('Client authentication failed.');
   }
-  await reservation.release();
 
   const grantType = params.get('grant_type');
   if (grantType === undefined || grantType === '') {

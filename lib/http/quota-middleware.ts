@@ -6,7 +6,7 @@ import { getConfig } from '../config.js';
 import { getTableClient } from '../db/client.js';
 import { describeError, logger } from '../log.js';
 import { consumeQuota } from '../quota/consume-quota.js';
-import { createDynamoCounterStore } from '../quota/counter-store.js';
+import { createDynamoQuotaStore } from '../quota/quota-store.js';
 import { isPlan, type Plan, type QuotaDecision, quotaHeaders } from '../quota/rule.js';
 import { HttpProblemError, serviceUnavailable } from './problem.js';
 import { header } from './request.js';
@@ -31,7 +31,7 @@ export interface EnforceQuotaOptions {
 const OFFLINE_OVERRIDE_HEADER = 'sls-offline-authorizer-override';
 
 const defaultConsume: ConsumeFn = (input) =>
-  consumeQuota(createDynamoCounterStore(getTableClient()), { ...input, limits: getConfig().quota });
+  consumeQuota(createDynamoQuotaStore(getTableClient()), { ...input, limits: getConfig().quota });
 
 const unauthorized = (detail: string) => new HttpProblemError(401, 'Unauthorized', detail);
 

@@ -1,9 +1,7 @@
-import type { BoundedCounter, CounterKey } from './counter-store.js';
 import {
   type Plan,
   type QuotaDecision,
   type QuotaLimits,
-  type QuotaWindow,
   quotaWindows,
   type WindowOutcome,
   windowSpan,
@@ -12,8 +10,28 @@ import {
 /** Old windows stay a little past their end (for inspection), then DynamoDB TTL collects them. */
 const GC_GRACE_SECONDS = 3600;
 
-export function quotaCounterKey(clientId: string, window: QuotaWindow, windowStart: number): CounterKey {
-  return { pk: `quota#${clientId}`, sk: `${window.name}#${windowStart}` };
+/** The windows one request asks for: the current minute and day of one client. */
+export interface QuotaTake {
+  clientId: string;
+  minute: { start: number; limit: number };
+  day: { start: number; limit: number };
+  /** Epoch seconds after which the client's item may be collected. */
+  expiresAt: number;
+}
+
+/** Counts after the take when admitted; the counts that refused it otherwise. */
+export interface TakeResult {
+  admitted: boolean;
+  minuteCount: number;
+  dayCount: number;
+}
+
+/**
+ * Storage port: both windows of a client in one item, taken together in one atomic
+ * conditional write, so they are charged both or neither (lib/quota/quota-store.ts).
+ */
+export interface QuotaStore {
+  take(request: QuotaTake): Promise<TakeResult>;
 }
 
 export interface ConsumeQuotaInput {
@@ -23,51 +41,28 @@ export interface ConsumeQuotaInput {
   nowMs: number;
 }
 
-/**
- * Takes one request from every window of the client's plan, or from none.
- *
- * Each window is one conditional UpdateItem, so a window never admits more than its
- * limit however many requests race. DynamoDB Local stand-ins (dynalite) have no
- * transactions, so the windows are taken one after the other, shortest first, and a
- * refusal by a later window refunds the earlier ones. Consequence: while a refund is
- * in flight a concurrent request may see the earlier window one too high and be
- * refused; the rule can under-admit by a hair at that instant but never over-admits.
- * Taking the minute first keeps that rare: it only happens when the day is exhausted,
- * and then every request is refused anyway.
- */
-export async function consumeQuota(
-  counter: BoundedCounter,
-  input: ConsumeQuotaInput,
-): Promise<QuotaDecision> {
+/** Takes one request from the client's minute and day windows, or from neither. */
+export async function consumeQuota(store: QuotaStore, input: ConsumeQuotaInput): Promise<QuotaDecision> {
   const windows = quotaWindows(input.limits[input.plan]);
-  const outcomes: WindowOutcome[] = [];
-  const taken: CounterKey[] = [];
-  try {
-    for (const window of windows) {
-      const span = windowSpan(window, input.nowMs);
-      const key = quotaCounterKey(input.clientId, window, span.start);
-      const result = await counter.increment(key, window.limit, span.end + GC_GRACE_SECONDS);
-      if (!result.admitted) {
-        outcomes.push({ window, admitted: false, remaining: 0, resetSeconds: span.resetSeconds });
-        await refund(counter, taken.splice(0));
-        return { admitted: false, outcomes, windows };
-      }
-      taken.push(key);
-      outcomes.push({
-        window,
-        admitted: true,
-        remaining: Math.max(0, window.limit - result.count),
-        resetSeconds: span.resetSeconds,
-      });
-    }
-  } catch (error) {
-    // A store failure half-way must not leave the earlier windows charged.
-    await refund(counter, taken).catch(() => undefined);
-    throw error;
-  }
-  return { admitted: true, outcomes, windows };
-}
-
-async function refund(counter: BoundedCounter, keys: readonly CounterKey[]) {
-  await Promise.all(keys.map((key) => counter.decrement(key)));
+  const [minute, day] = windows.map((window) => ({ window, span: windowSpan(window, input.nowMs) })) as [
+    { window: (typeof windows)[number]; span: ReturnType<typeof windowSpan> },
+    { window: (typeof windows)[number]; span: ReturnType<typeof windowSpan> },
+  ];
+  const result = await store.take({
+    clientId: input.clientId,
+    minute: { start: minute.span.start, limit: minute.window.limit },
+    day: { start: day.span.start, limit: day.window.limit },
+    expiresAt: day.span.end + GC_GRACE_SECONDS,
+  });
+  const outcome = ({ window, span }: typeof minute, count: number): WindowOutcome => ({
+    window,
+    admitted: result.admitted || count < window.limit,
+    remaining: Math.max(0, window.limit - count),
+    resetSeconds: span.resetSeconds,
+  });
+  return {
+    admitted: result.admitted,
+    outcomes: [outcome(minute, result.minuteCount), outcome(day, result.dayCount)],
+    windows,
+  };
 }

@@ -47,3 +47,17 @@ export function readStackFile(dataDir: string): StackInfo | undefined {
     pid: typeof pid === 'number' ? pid : 0,
   };
 }
+
+/**
+ * Whether the process that wrote stack.json still runs. A `kill -9`ed `npm start` cannot
+ * remove its stack.json; its pid is then gone (ESRCH). EPERM means alive but not ours.
+ */
+export function isStackRunning(info: StackInfo): boolean {
+  if (!Number.isInteger(info.pid) || info.pid <= 0) return true;
+  try {
+    process.kill(info.pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}

@@ -1,4 +1,4 @@
-import { execFile } from 'node:child_process';
+import { execFile, spawnSync } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -124,5 +124,29 @@ describe('the client admin commands', () => {
     expect(unknown.stderr).toContain('No client with id cl_nobody');
     expect(noStack.stdout).toBe('');
     expect(noStack.stderr).toContain('No running local stack found');
+  });
+
+  it('say the stack is not running when stack.json names a dead process', async () => {
+    const staleDir = mkdtempSync(path.join(os.tmpdir(), 'tdc-stale-'));
+    // A pid that existed and is gone, as after `kill -9` of npm start.
+    const deadPid = spawnSync(process.execPath, ['-e', '']).pid;
+    writeStackFile(staleDir, {
+      dynamodbEndpoint: 'http://127.0.0.1:1',
+      tableName: 'gone',
+      baseUrl: 'http://127.0.0.1:1',
+      pid: deadPid,
+    });
+
+    const result = await promisify(execFile)(
+      process.execPath,
+      ['--import', 'tsx', 'scripts/client.ts', 'list', '--data-dir', staleDir],
+      { cwd: SERVICE_ROOT, env: { ...process.env, NODE_NO_WARNINGS: '1' } },
+    ).catch((error: { stdout: string; stderr: string; code: number }) => error);
+
+    expect(result).toMatchObject({ code: 1, stdout: '' });
+    expect(result.stderr).toContain(
+      `The local stack in ${staleDir} is not running: its process ${deadPid} is gone`,
+    );
+    expect(result.stderr).not.toContain('ECONNREFUSED');
   });
 });

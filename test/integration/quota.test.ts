@@ -1,16 +1,19 @@
-import { GetCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, type UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { APIGatewayProxyEvent, Context } from 'aws-lambda';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { httpHandler, jsonResponse } from '../../lib/http/handler.js';
 import { enforceQuota } from '../../lib/http/quota-middleware.js';
-import { consumeQuota, quotaCounterKey } from '../../lib/quota/consume-quota.js';
-import { type BoundedCounter, createDynamoCounterStore } from '../../lib/quota/counter-store.js';
+import { consumeQuota, type QuotaStore } from '../../lib/quota/consume-quota.js';
+import { createDynamoQuotaStore } from '../../lib/quota/quota-store.js';
 import { quotaWindows, windowSpan } from '../../lib/quota/rule.js';
 import { startTestTable, type TestTable } from '../helpers/dynalite-table.js';
 
 const LIMITS = { free: { perMinute: 50, perDay: 1000 }, pro: { perMinute: 300, perDay: 50_000 } };
 const START = Date.parse('2025-03-04T10:20:05.000Z');
-const [MINUTE] = quotaWindows(LIMITS.free) as [ReturnType<typeof quotaWindows>[0]];
+const [MINUTE, DAY] = quotaWindows(LIMITS.free) as [
+  ReturnType<typeof quotaWindows>[0],
+  ReturnType<typeof quotaWindows>[0],
+];
 
 function rateRequest(clientId: string): APIGatewayProxyEvent {
   return {
@@ -24,16 +27,16 @@ function rateRequest(clientId: string): APIGatewayProxyEvent {
 
 describe('per-client quotas on a real dynalite', () => {
   let db: TestTable;
-  let counter: BoundedCounter;
+  let store: QuotaStore;
   let clock = START;
   let handler: ReturnType<typeof httpHandler>;
 
   beforeAll(async () => {
     db = await startTestTable('tdc-quota-test');
-    counter = createDynamoCounterStore(db.table);
+    store = createDynamoQuotaStore(db.table);
     handler = httpHandler(async () => jsonResponse(200, { ok: true })).use(
       enforceQuota({
-        consume: (input) => consumeQuota(counter, { ...input, limits: LIMITS }),
+        consume: (input) => consumeQuota(store, { ...input, limits: LIMITS }),
         now: () => clock,
       }),
     );
@@ -43,10 +46,13 @@ describe('per-client quotas on a real dynalite', () => {
     await db?.close();
   });
 
-  const storedCount = async (clientId: string, nowMs: number) => {
-    const key = quotaCounterKey(clientId, MINUTE, windowSpan(MINUTE, nowMs).start);
+  const storedWindows = async (clientId: string) => {
     const { Item } = await db.table.doc.send(
-      new GetCommand({ TableName: db.table.tableName, Key: key, ConsistentRead: true }),
+      new GetCommand({
+        TableName: db.table.tableName,
+        Key: { pk: `quota#${clientId}`, sk: 'windows' },
+        ConsistentRead: true,
+      }),
     );
     return Item;
   };
@@ -59,9 +65,13 @@ describe('per-client quotas on a real dynalite', () => {
     const statuses = responses.map((response) => response.statusCode);
     expect(statuses.filter((status) => status === 200)).toHaveLength(50);
     expect(statuses.filter((status) => status === 429)).toHaveLength(150);
-    const item = await storedCount('cl_burst', clock);
-    expect(item?.count).toBe(50);
-    expect(item?.expires_at).toBe(windowSpan(MINUTE, clock).end + 3600);
+    expect(await storedWindows('cl_burst')).toMatchObject({
+      minute_start: windowSpan(MINUTE, clock).start,
+      minute_count: 50,
+      day_start: windowSpan(DAY, clock).start,
+      day_count: 50,
+      expires_at: windowSpan(DAY, clock).end + 3600,
+    });
     const refused = responses.find((response) => response.statusCode === 429);
     expect(refused?.headers).toMatchObject({ 'Retry-After': '55', RateLimit: '"minute";r=0;t=55' });
   });
@@ -79,22 +89,64 @@ describe('per-client quotas on a real dynalite', () => {
     const response = await handler(rateRequest('cl_burst'), {} as Context);
 
     expect(response.statusCode).toBe(200);
-    expect((await storedCount('cl_burst', clock))?.count).toBe(1);
-    expect((await storedCount('cl_burst', START))?.count).toBe(50);
+    expect(await storedWindows('cl_burst')).toMatchObject({
+      minute_start: windowSpan(MINUTE, clock).start,
+      minute_count: 1,
+      day_count: 51,
+    });
   });
 
-  it('never lets a refund create a counter or take it below zero', async () => {
-    const key = { pk: 'quota#cl_refund', sk: 'minute#0' };
-    await counter.decrement(key);
-    expect(
-      (await db.table.doc.send(new GetCommand({ TableName: db.table.tableName, Key: key }))).Item,
-    ).toBeUndefined();
+  it('stays exact when 200 concurrent requests open a new minute against the day limit', async () => {
+    const limits = { ...LIMITS, free: { perMinute: 50, perDay: 60 } };
+    const take = (nowMs: number) => consumeQuota(store, { clientId: 'cl_day', plan: 'free', limits, nowMs });
+    // The first minute is only the setting: filled one request at a time.
+    for (let i = 0; i < 50; i++) expect((await take(START)).admitted).toBe(true);
 
-    await counter.increment(key, 5, 1);
-    await counter.decrement(key);
-    await counter.decrement(key);
-    expect(
-      (await db.table.doc.send(new GetCommand({ TableName: db.table.tableName, Key: key }))).Item?.count,
-    ).toBe(0);
+    const second = await Promise.all(Array.from({ length: 200 }, () => take(START + 60_000)));
+
+    expect(second.filter((decision) => decision.admitted)).toHaveLength(10);
+    expect(await storedWindows('cl_day')).toMatchObject({ minute_count: 10, day_count: 60 });
+  }, 60_000);
+
+  it('starts both windows afresh on the next day', async () => {
+    const nextDay = START + 86_400_000;
+
+    const decision = await consumeQuota(store, {
+      clientId: 'cl_day',
+      plan: 'free',
+      limits: LIMITS,
+      nowMs: nextDay,
+    });
+
+    expect(decision.admitted).toBe(true);
+    expect(await storedWindows('cl_day')).toMatchObject({
+      minute_start: windowSpan(MINUTE, nextDay).start,
+      minute_count: 1,
+      day_start: windowSpan(DAY, nextDay).start,
+      day_count: 1,
+    });
+  });
+
+  it('charges an admitted request with exactly one write and no read', async () => {
+    await consumeQuota(store, { clientId: 'cl_one', plan: 'free', limits: LIMITS, nowMs: START });
+    const sent: string[] = [];
+    const send = db.table.doc.send.bind(db.table.doc);
+    const spy = vi.spyOn(db.table.doc, 'send').mockImplementation(((command: {
+      constructor: { name: string };
+    }) => {
+      sent.push(command.constructor.name);
+      return send(command as UpdateCommand);
+    }) as typeof db.table.doc.send);
+
+    const decision = await consumeQuota(store, {
+      clientId: 'cl_one',
+      plan: 'free',
+      limits: LIMITS,
+      nowMs: START,
+    });
+    spy.mockRestore();
+
+    expect(decision.admitted).toBe(true);
+    expect(sent).toEqual(['UpdateCommand']);
   });
 });

@@ -13,6 +13,7 @@ import {
 } from '../helpers/template.js';
 
 const RATES_ACTIONS = [
+  'dynamodb:GetItem',
   'dynamodb:BatchGetItem',
   'dynamodb:PutItem',
   'dynamodb:UpdateItem',
@@ -32,7 +33,7 @@ const DYNAMODB_ACTIONS_ALLOWED: Record<string, string[]> = {
   refresher: RATES_ACTIONS,
   token: ['dynamodb:GetItem', 'dynamodb:UpdateItem'],
   authorizer: ['dynamodb:GetItem'],
-  whoami: ['dynamodb:UpdateItem'],
+  whoami: ['dynamodb:GetItem', 'dynamodb:UpdateItem'],
   web: [],
 };
 
@@ -115,6 +116,17 @@ describe('the packaged prod template', () => {
         .flatMap((statement) => asArray(statement.Action))
         .filter((action) => action.startsWith('dynamodb:'));
       for (const action of granted) expect(allowed, `${functionName} may not ${action}`).toContain(action);
+    }
+  });
+
+  it('sends HSTS and nosniff on every answer API Gateway writes itself', () => {
+    const responses = resourcesOfType('AWS::ApiGateway::GatewayResponse');
+    expect(responses.length).toBeGreaterThan(0);
+    for (const [, response] of responses) {
+      expect(response.Properties?.ResponseParameters).toMatchObject({
+        'gatewayresponse.header.Strict-Transport-Security': "'max-age=31536000; includeSubDomains'",
+        'gatewayresponse.header.X-Content-Type-Options': "'nosniff'",
+      });
     }
   });
 

@@ -53,14 +53,16 @@ describe('httpHandler', () => {
     expect(JSON.parse(response.body)).toMatchObject({ status: 500, title: 'Internal Server Error' });
   });
 
-  it('passes a successful response through untouched', async () => {
-    const handler = httpHandler(async () => jsonResponse(200, { ok: true }));
+  it('passes a successful response through, adding only nosniff', async () => {
+    const handler = httpHandler(async () => jsonResponse(200, { ok: true }), {
+      strictTransportSecurity: false,
+    });
 
     const response = await handler(event(), context);
 
     expect(response).toEqual({
       statusCode: 200,
-      headers: { 'Content-Type': 'application/json' },
+      headers: { 'Content-Type': 'application/json', 'X-Content-Type-Options': 'nosniff' },
       body: '{"ok":true}',
     });
   });
@@ -76,5 +78,42 @@ describe('rejectUnknownQuery', () => {
   it('accepts known parameters and none', () => {
     expect(() => rejectUnknownQuery(event({ ok: '1' }), ['ok'])).not.toThrow();
     expect(() => rejectUnknownQuery(event())).not.toThrow();
+  });
+});
+
+describe('security headers', () => {
+  const ok = async () => jsonResponse(200, { ok: true });
+  const failing = async () => {
+    throw badRequest('Unknown query parameter: x');
+  };
+  const crashing = async () => {
+    throw new TypeError('boom');
+  };
+
+  it.each([
+    ['a JSON answer', ok, 200],
+    ['a problem+json answer', failing, 400],
+    ['an unexpected error', crashing, 500],
+  ])('sends nosniff and HSTS on %s of a deployed stage', async (_name, fn, status) => {
+    const response = await httpHandler(fn, { strictTransportSecurity: true })(event(), context);
+
+    expect(response.statusCode).toBe(status);
+    expect(response.headers).toMatchObject({
+      'X-Content-Type-Options': 'nosniff',
+      'Strict-Transport-Security': 'max-age=31536000; includeSubDomains',
+    });
+  });
+
+  it('sends nosniff but no HSTS on the plain-HTTP local stack', async () => {
+    const response = await httpHandler(failing, { strictTransportSecurity: false })(event(), context);
+
+    expect(response.headers?.['X-Content-Type-Options']).toBe('nosniff');
+    expect(response.headers).not.toHaveProperty('Strict-Transport-Security');
+  });
+
+  it('decides HSTS by the configured stage when not told', async () => {
+    const response = await httpHandler(ok)(event(), context);
+
+    expect(response.headers).not.toHaveProperty('Strict-Transport-Security');
   });
 });

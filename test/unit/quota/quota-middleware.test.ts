@@ -4,7 +4,7 @@ import { httpHandler, jsonResponse } from '../../../lib/http/handler.js';
 import { HttpProblemError } from '../../../lib/http/problem.js';
 import { type ConsumeFn, enforceQuota } from '../../../lib/http/quota-middleware.js';
 import { consumeQuota } from '../../../lib/quota/consume-quota.js';
-import { memoryCounter } from '../../helpers/memory-counter.js';
+import { memoryQuotaStore } from '../../helpers/memory-quota-store.js';
 
 const NOW = Date.parse('2025-03-04T10:20:19.000Z');
 const LIMITS = { free: { perMinute: 2, perDay: 1000 }, pro: { perMinute: 300, perDay: 50_000 } };
@@ -28,9 +28,9 @@ function event(overrides: {
 }
 
 function setup(options: { consume?: ConsumeFn; handler?: () => Promise<unknown> } = {}) {
-  const counter = memoryCounter();
+  const store = memoryQuotaStore();
   const consume = vi.fn<ConsumeFn>(
-    options.consume ?? ((input) => consumeQuota(counter, { ...input, limits: LIMITS })),
+    options.consume ?? ((input) => consumeQuota(store, { ...input, limits: LIMITS })),
   );
   const handlerFn = vi.fn(options.handler ?? (async () => undefined));
   const handler = httpHandler(async () => {
