@@ -1,11 +1,12 @@
 import { getConfig } from '../lib/config.js';
 import { getTableClient } from '../lib/db/client.js';
 import { checkLocalData, pingTable } from '../lib/db/health-store.js';
-import { checkHealth } from '../lib/health.js';
+import { checkHealth, healthCode } from '../lib/health.js';
 import { httpHandler, jsonResponse } from '../lib/http/handler.js';
 import { rejectUnknownQuery } from '../lib/http/request.js';
 import { createRateCacheStore } from '../lib/rates/cache-store.js';
 import { readUpstreamStats } from '../lib/rates/upstream-stats.js';
+import { isSourceConfigured } from '../lib/secrets.js';
 
 export const handler = httpHandler(async (event) => {
   rejectUnknownQuery(event);
@@ -17,7 +18,12 @@ export const handler = httpHandler(async (event) => {
       await pingTable(table, 1500);
     },
     readUpstreams: () =>
-      readUpstreamStats(createRateCacheStore(table), Date.now(), getConfig().cache.fixerMonthlyBudget),
+      readUpstreamStats(
+        createRateCacheStore(table),
+        Date.now(),
+        getConfig().cache.fixerMonthlyBudget,
+        isSourceConfigured,
+      ),
   });
-  return jsonResponse(report.status === 'ok' ? 200 : 503, report, { 'Cache-Control': 'no-store' });
+  return jsonResponse(healthCode(report), report, { 'Cache-Control': 'no-store' });
 });

@@ -5,6 +5,8 @@ import {
   MIN_SECRET_BYTES,
   readOrCreateLocalSecret,
 } from './config.js';
+import { CREDENTIAL_VARIABLES } from './providers/credentials.js';
+import type { SourceId } from './rates/rate.js';
 
 /**
  * Secrets never live in serverless.yml or the CloudFormation template. Each one is
@@ -90,3 +92,12 @@ function cachedResolver<T>(resolve: () => Promise<T>) {
 
 export const getSecrets = cachedResolver(() => resolveSecrets(process.env, getConfig(), readSsmParameter));
 export const getUpstreamSecrets = cachedResolver(() => resolveUpstreamSecrets(process.env, readSsmParameter));
+
+/**
+ * Whether a source's credential is configured at all (its value or its SSM parameter
+ * name), without reading SSM: for /v1/health, whose role may not read secrets.
+ */
+export function isSourceConfigured(source: SourceId, env: Env = process.env): boolean {
+  const name = CREDENTIAL_VARIABLES[source];
+  return name === undefined || (env[name] ?? '') !== '' || (env[`${name}_SSM`] ?? '') !== '';
+}

@@ -5,7 +5,7 @@
  * points the providers at it. Ctrl-C / SIGTERM stop every child this started.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { loadConfig, readInteger, readOrCreateLocalSecret } from '../lib/config.js';
@@ -38,9 +38,16 @@ const env: Record<string, string | undefined> = { ...process.env, STAGE: 'local'
 env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ||= 'true';
 const port = readInteger(env, 'PORT', 3000, 1, 65535);
 const lambdaPort = readInteger(env, 'LAMBDA_PORT', 3002, 1, 65535);
-// Each stack (by PORT) keeps its own data so two stacks can run side by side.
-const dataDir = path.resolve(SERVICE_ROOT, env.DATA_DIR || (port === 3000 ? '.data' : `.data/stack-${port}`));
+// Each stack (by PORT) keeps its own data so two stacks can run side by side, and the
+// sandbox keeps its own beside it: replayed 2020 values must never be served by a real
+// stack, nor a real stack's failures (backoffs, budget) follow the sandbox.
+const baseDataDir = path.resolve(
+  SERVICE_ROOT,
+  env.DATA_DIR || (port === 3000 ? '.data' : `.data/stack-${port}`),
+);
+const dataDir = sandbox ? path.join(baseDataDir, 'sandbox') : baseDataDir;
 env.DATA_DIR = dataDir;
+const UPSTREAMS_MARKER = 'upstreams';
 
 const children: ChildProcess[] = [];
 const cleanups: Array<() => Promise<void> | void> = [];
@@ -117,8 +124,29 @@ async function waitForHealth(baseUrl: string, offline: ChildProcess, timeoutMs: 
   throw new Error(`the stack did not become healthy within ${timeoutMs} ms`);
 }
 
+/** A path as the user would type it: relative inside the project, absolute outside. */
+function shown(dir: string): string {
+  const relative = path.relative(SERVICE_ROOT, dir);
+  return relative === '' ? '.' : relative.startsWith('..') || path.isAbsolute(relative) ? dir : relative;
+}
+
+/** Refuses a data directory that holds the other kind of data (set by hand with DATA_DIR). */
+function claimDataDir() {
+  const kind = sandbox ? 'sandbox' : 'live';
+  const marker = path.join(dataDir, UPSTREAMS_MARKER);
+  const previous = existsSync(marker) ? readFileSync(marker, 'utf8').trim() : undefined;
+  if (previous !== undefined && previous !== kind) {
+    throw new Error(
+      `${shown(dataDir)} holds ${previous} data; ` +
+        `${sandbox ? 'npm run start:sandbox' : 'npm start'} needs its own DATA_DIR`,
+    );
+  }
+  writeFileSync(marker, `${kind}\n`);
+}
+
 async function main() {
   mkdirSync(dataDir, { recursive: true });
+  claimDataDir();
 
   if (sandbox) {
     const { startReplayServer } = await import('./lib/replay-server.js');
@@ -206,7 +234,10 @@ async function main() {
   await waitForHealth(baseUrl, offline, 180_000);
   log(`demo client (kept in ${path.join(path.relative(SERVICE_ROOT, dataDir), 'demo-client.json')}):`);
   log(`  ${JSON.stringify(demoClient)}`);
-  process.stdout.write(`tipo-de-cambio ready at ${baseUrl}\n`);
+  const where = shown(dataDir);
+  process.stdout.write(
+    `tipo-de-cambio ready at ${baseUrl} (${sandbox ? 'sandbox: replayed upstreams' : 'live upstreams'}, data in ${where})\n`,
+  );
 }
 
 main().catch((error: unknown) => {

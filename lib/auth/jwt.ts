@@ -10,7 +10,8 @@ import { isPlan, type Plan } from '../quota/rule.js';
  */
 export const TOKEN_ISSUER = 'tipo-de-cambio';
 export const TOKEN_AUDIENCE = 'tipo-de-cambio-api';
-export const CLOCK_TOLERANCE_SECONDS = 30;
+/** README: "allows 60 s of clock skew" (the Lambda's clock against the issuer's). */
+export const CLOCK_TOLERANCE_SECONDS = 60;
 /** Far above any token we issue (~300 bytes); refuses oversized input before parsing it. */
 export const MAX_TOKEN_LENGTH = 2048;
 

@@ -3,6 +3,7 @@ import { redactUrl } from '../http/outbound.js';
 import { mexicoCityInstant, parseDdMmYyyy } from '../rates/mexico-time.js';
 import { assertPlausibleRate } from '../rates/plausibility.js';
 import type { ParsedSource } from '../rates/rate.js';
+import { notConfigured } from './credentials.js';
 import { ProviderError } from './provider-error.js';
 import type { FetchSource, OutboundResponse } from './types.js';
 import { getFromUpstream, mediaTypeOf, secondsHeader } from './upstream-call.js';
@@ -172,7 +173,14 @@ export function parseBanxicoSeries(
     const value = assertPlausibleRate(Number(dato), `${WHAT} ${SERIES_ID} for ${date}`);
     if (newest === undefined || date > newest.date) newest = { date, value };
   }
-  if (newest === undefined) throw layoutChanged(`no numeric ${SERIES_ID} observation`);
+  // The known format with nothing in it (`N/E`, no or empty `datos`, an XML serie without
+  // Obs) is not a format change: the value is not published yet.
+  if (newest === undefined) {
+    throw new ProviderError(
+      'not_published',
+      `${WHAT} has published no ${SERIES_ID} value yet (N/E or no data)`,
+    );
+  }
 
   return {
     rates: [
@@ -197,9 +205,8 @@ function httpFailure(response: OutboundResponse): ProviderError {
 
 export const fetchBanxicoFix: FetchSource = async (ctx) => {
   const token = ctx.config.banxicoToken;
-  if (token === undefined || token === '') {
-    throw new ProviderError('unauthorized_upstream', 'BANXICO_TOKEN is not set');
-  }
+  const missing = notConfigured('banxico', ctx.config);
+  if (missing !== undefined || token === undefined) throw missing;
   const xml = ctx.config.banxicoFormat === 'xml';
   const url = `${ctx.config.banxicoBaseUrl.replace(/\/+$/, '')}/series/${SERIES_ID}/datos/oportuno`;
   // The token goes in the header (it wins over ?token= and stays out of URLs and logs).

@@ -1,4 +1,5 @@
 import { type CheerioAPI, load } from 'cheerio/slim';
+import sniffHTMLEncoding from 'html-encoding-sniffer';
 import { redactUrl } from '../http/outbound.js';
 import { addDays, mexicoCityInstant, parseDdMmYyyy } from '../rates/mexico-time.js';
 import { assertPlausibleRate } from '../rates/plausibility.js';
@@ -33,17 +34,26 @@ function layoutChanged(detail: string): ProviderError {
   return new ProviderError('layout_changed', `DOF page layout changed: ${detail}`);
 }
 
-/** The server sends ASCII with entities; a saved copy is windows-1252; a header charset wins. */
+/**
+ * The page decoded the way a browser would (WHATWG encoding sniffing: BOM, then the HTTP
+ * charset, then a `<meta>` charset in the first 1024 bytes, then windows-1252). The live
+ * server sends ASCII with entities and no charset; a saved copy is windows-1252; a copy
+ * re-served as UTF-8 says so in a `<meta>` while a bare `Content-Type: text/html` does not.
+ */
 function decode(body: Buffer, contentType: string | undefined): string {
   const label = charsetOf(contentType);
-  if (label !== undefined) {
-    try {
-      return new TextDecoder(label).decode(body);
-    } catch {
-      // Unknown label: the fallback below still reads the ASCII digits and dates correctly.
-    }
+  const encoding = sniffHTMLEncoding(body, {
+    ...(label === undefined ? {} : { transportLayerEncodingLabel: label }),
+    defaultEncoding: 'windows-1252',
+  });
+  try {
+    // Node's own WHATWG TextDecoder (full ICU): @exodus/bytes' would add ~190 kB to the bundle.
+    return new TextDecoder(encoding).decode(body);
+  } catch {
+    // An encoding Node cannot decode (WHATWG's `replacement`, `x-user-defined`): the digits,
+    // dates and N/E are ASCII and read the same; an accented header then reads as changed.
+    return new TextDecoder('windows-1252').decode(body);
   }
-  return new TextDecoder('windows-1252').decode(body);
 }
 
 function collapse(text: string): string {
@@ -147,7 +157,9 @@ export function parseDofPage(body: Buffer, contentType?: string, sourceUrl = DEF
   for (const row of rows) {
     if (row.fix !== undefined) fixByDate[row.date] = row.fix;
   }
-  return { rates, fixByDate };
+  // The newest row is checked against today with the rates' dates (lib/rates/time-checks.ts):
+  // a page dated tomorrow is not today's publication.
+  return { rates, fixByDate, newestRowDate: rows[0]?.date ?? dofRow.date };
 }
 
 export const fetchDofRates: FetchSource = async (ctx) => {

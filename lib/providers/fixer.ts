@@ -1,6 +1,8 @@
 import { isIsoDate, mexicoCityDate } from '../rates/mexico-time.js';
 import { assertPlausibleRate, roundHalfUp } from '../rates/plausibility.js';
 import type { ParsedSource } from '../rates/rate.js';
+import { epochSecondsToDate } from '../rates/time-checks.js';
+import { notConfigured } from './credentials.js';
 import { ProviderError, type ProviderErrorCode } from './provider-error.js';
 import type { FetchSource, OutboundResponse } from './types.js';
 import { getFromUpstream, secondsHeader } from './upstream-call.js';
@@ -41,9 +43,8 @@ function isFixerFailure(value: Record<string, unknown>): value is Record<string,
 function isFixerLatest(value: Record<string, unknown>): value is Record<string, unknown> & FixerLatest {
   return (
     value.success === true &&
+    // Only the type here: whether the number is a sensible instant is time-checks.ts' call.
     typeof value.timestamp === 'number' &&
-    Number.isInteger(value.timestamp) &&
-    value.timestamp > 0 &&
     typeof value.base === 'string' &&
     /^[A-Z]{3}$/.test(value.base) &&
     typeof value.date === 'string' &&
@@ -110,23 +111,32 @@ export function parseFixerLatest(body: Buffer): ParsedSource {
     provenance[`${base.toLowerCase()}_mxn`] = mxn;
   }
 
-  const collectedAt = new Date(timestamp * 1000);
-  if (Number.isNaN(collectedAt.getTime()))
-    throw new ProviderError('layout_changed', 'Fixer timestamp is invalid');
+  const collectedAt = epochSecondsToDate(timestamp, 'Fixer timestamp');
+  // Fixer states the date of its rates in `date` (a UTC calendar date) and when it
+  // collected them in `timestamp`. When they agree, the date is the Mexico City date of that
+  // instant (a quote of the UTC 28th at 01:00 is the 27th's evening in Mexico City). When
+  // they disagree (a snapshot re-stamped by a cache), the date Fixer states for the rates
+  // is served, and the disagreement is shown in provenance and logged as a warning.
+  const collectedOn = collectedAt.toISOString().slice(0, 10);
+  const warnings: string[] = [];
+  if (collectedOn !== json.date) {
+    provenance.timestamp_date = collectedOn;
+    warnings.push(`Fixer date ${json.date} disagrees with its timestamp ${timestamp} (${collectedOn})`);
+  }
+  const date = warnings.length === 0 ? mexicoCityDate(collectedAt) : json.date;
   return {
     rates: [
       {
         key: 'fixer',
         value: assertPlausibleRate(roundHalfUp(value, DECIMALS), 'Fixer USD→MXN'),
-        // Fixer's own `date` is a UTC date; the API keys rates by Mexico City date,
-        // which for a quote collected in the evening UTC can be a day earlier.
-        date: mexicoCityDate(collectedAt),
+        date,
         lastUpdated: collectedAt.toISOString(),
         kind: 'market',
         source: 'Fixer — latest, symbols USD,MXN',
         provenance,
       },
     ],
+    ...(warnings.length === 0 ? {} : { warnings }),
   };
 }
 
@@ -155,9 +165,8 @@ function httpFailure(response: OutboundResponse): ProviderError {
 
 export const fetchFixerRate: FetchSource = async (ctx) => {
   const key = ctx.config.fixerAccessKey;
-  if (key === undefined || key === '') {
-    throw new ProviderError('unauthorized_upstream', 'FIXER_ACCESS_KEY is not set');
-  }
+  const missing = notConfigured('fixer', ctx.config);
+  if (missing !== undefined || key === undefined) throw missing;
   const baseUrl = ctx.config.fixerBaseUrl.replace(/\/+$/, '');
   // APILayer's Fixer takes the key in a header; data.fixer.io (and replays of it) in the query.
   const response = isApiLayer(baseUrl)

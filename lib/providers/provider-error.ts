@@ -5,6 +5,10 @@ export const PROVIDER_ERROR_CODES = [
   'invalid_value',
   'unauthorized_upstream',
   'quota_exhausted',
+  /** The source answered correctly but has no value yet (SIE `N/E`, no or empty `datos`). */
+  'not_published',
+  /** The source's credentials are not configured here: nothing was called. */
+  'not_configured',
 ] as const;
 export type ProviderErrorCode = (typeof PROVIDER_ERROR_CODES)[number];
 

@@ -1,4 +1,4 @@
-import { OutboundTimeoutError } from '../http/outbound.js';
+import { OutboundNetworkError, OutboundTimeoutError } from '../http/outbound.js';
 import { ProviderError } from './provider-error.js';
 import type { OutboundResponse, ProviderContext } from './types.js';
 
@@ -21,8 +21,38 @@ export async function getFromUpstream(
         cause: error,
       });
     }
-    throw new ProviderError('upstream_error', `${what} could not be reached`, { cause: error });
+    const code = error instanceof OutboundNetworkError ? error.code : undefined;
+    const host = hostOf(url);
+    throw new ProviderError(
+      'upstream_error',
+      `${what}: could not reach ${host ?? 'the host'}: ${networkFailure(code)}`,
+      { cause: error },
+    );
   }
+}
+
+function hostOf(url: string): string | undefined {
+  try {
+    return new URL(url).host;
+  } catch {
+    return undefined;
+  }
+}
+
+/** TLS failures Node reports (certificate checks, handshake, protocol version). */
+const TLS_CODE = /^(ERR_TLS_|ERR_SSL_|CERT_|UNABLE_TO_|DEPTH_ZERO_|SELF_SIGNED_|EPROTO$|HOSTNAME_MISMATCH)/;
+
+/** What failed on the way to the upstream, in words an operator acts on, from Node's error code. */
+export function networkFailure(code: string | undefined): string {
+  if (code === undefined) return 'network error';
+  if (code === 'ENOTFOUND' || code === 'EAI_AGAIN' || code === 'EAI_FAIL')
+    return `DNS lookup failed (${code})`;
+  if (code === 'ECONNREFUSED') return 'connection refused';
+  if (code === 'ECONNRESET' || code === 'EPIPE') return `connection reset (${code})`;
+  if (code === 'EHOSTUNREACH' || code === 'ENETUNREACH' || code === 'ENETDOWN')
+    return `network unreachable (${code})`;
+  if (TLS_CODE.test(code)) return `TLS failed (${code})`;
+  return `network error (${code})`;
 }
 
 /** The media type of a Content-Type header, lower-cased, without parameters. */

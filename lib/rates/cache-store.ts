@@ -26,6 +26,8 @@ export interface CachedValue {
   /** Orders values of one source: newest lastUpdated among its rates. */
   dataVersion: string;
   fetchedAt: number;
+  /** When the source was last asked and had nothing newer than this value (absent: at fetchedAt). */
+  checkedAt?: number;
   freshUntil: number;
   nextExpectedUpdate: number;
 }
@@ -44,8 +46,18 @@ export interface UpstreamCounts {
 
 export interface RateCacheStore {
   readLatest(sources: readonly SourceId[]): Promise<Map<SourceId, CacheEntry>>;
-  /** False when a newer value is already stored: a late writer never overwrites. */
-  writeLatest(source: SourceId, value: CachedValue): Promise<boolean>;
+  /**
+   * False when a newer value is already stored: a late writer never overwrites. A stored
+   * value whose version is `replacing` (one that fails validation now, e.g. a future date
+   * stored before dates were checked) is overwritten whatever its version.
+   */
+  writeLatest(source: SourceId, value: CachedValue, replacing?: string): Promise<boolean>;
+  /**
+   * Records that the source was asked at `value.checkedAt` and had nothing newer than the
+   * stored value: its fresh_until / next_expected become `value`'s and any failure is
+   * cleared. False (nothing written) when the stored version is no longer `value`'s.
+   */
+  markChecked(source: SourceId, value: CachedValue): Promise<boolean>;
   writeHistory(source: SourceId, rates: readonly ParsedRate[], fetchedAt: number): Promise<void>;
   /** Ignored when a value fetched after `attemptStartedAt` is already stored. */
   recordFailure(
@@ -101,7 +113,12 @@ function toParsedSource(json: unknown): ParsedSource | undefined {
   if (!isObject(parsed) || !Array.isArray(parsed.rates) || !parsed.rates.every(isParsedRate))
     return undefined;
   const fixByDate = isObject(parsed.fixByDate) ? (parsed.fixByDate as Record<string, number>) : undefined;
-  return { rates: parsed.rates, ...(fixByDate === undefined ? {} : { fixByDate }) };
+  const newestRowDate = typeof parsed.newestRowDate === 'string' ? parsed.newestRowDate : undefined;
+  return {
+    rates: parsed.rates,
+    ...(fixByDate === undefined ? {} : { fixByDate }),
+    ...(newestRowDate === undefined ? {} : { newestRowDate }),
+  };
 }
 
 function toEntry(item: Record<string, unknown>): CacheEntry {
@@ -117,6 +134,7 @@ function toEntry(item: Record<string, unknown>): CacheEntry {
           dataDate: item.data_date,
           dataVersion: item.data_version,
           fetchedAt: item.fetched_at as number,
+          ...(typeof item.checked_at === 'number' ? { checkedAt: item.checked_at } : {}),
           freshUntil: item.fresh_until as number,
           nextExpectedUpdate: item.next_expected as number,
         }
@@ -168,25 +186,49 @@ export function createRateCacheStore(table: TableClient): RateCacheStore {
       return result;
     },
 
-    writeLatest(source, value) {
+    writeLatest(source, value, replacing) {
       // Newer data wins; for the same data, the later fetch wins. A slow writer holding
       // an older page can therefore never replace what a faster one already stored.
+      const newer =
+        'attribute_not_exists(data_version) OR data_version < :version OR (data_version = :version AND fetched_at < :fetched)';
       return conditional(
         doc.send(
           new UpdateCommand({
             TableName,
             Key: { pk: ratePk(source), sk: LATEST },
             UpdateExpression:
-              'SET payload = :payload, data_date = :date, data_version = :version, fetched_at = :fetched, fresh_until = :fresh, next_expected = :next REMOVE last_error, next_attempt_at',
-            ConditionExpression:
-              'attribute_not_exists(data_version) OR data_version < :version OR (data_version = :version AND fetched_at < :fetched)',
+              'SET payload = :payload, data_date = :date, data_version = :version, fetched_at = :fetched, fresh_until = :fresh, next_expected = :next REMOVE last_error, next_attempt_at, checked_at',
+            ConditionExpression: replacing === undefined ? newer : `${newer} OR data_version = :replacing`,
             ExpressionAttributeValues: {
+              ...(replacing === undefined ? {} : { ':replacing': replacing }),
               ':payload': JSON.stringify(value.parsed),
               ':date': value.dataDate,
               ':version': value.dataVersion,
               ':fetched': value.fetchedAt,
               ':fresh': value.freshUntil,
               ':next': value.nextExpectedUpdate,
+            },
+          }),
+        ),
+      );
+    },
+
+    markChecked(source, value) {
+      return conditional(
+        doc.send(
+          new UpdateCommand({
+            TableName,
+            Key: { pk: ratePk(source), sk: LATEST },
+            UpdateExpression:
+              'SET checked_at = :checked, fresh_until = :fresh, next_expected = :next REMOVE last_error, next_attempt_at',
+            // Only over the very value we compared with: a newer one written meanwhile stays.
+            ConditionExpression: 'data_version = :version AND fetched_at = :fetched',
+            ExpressionAttributeValues: {
+              ':checked': value.checkedAt ?? value.fetchedAt,
+              ':fresh': value.freshUntil,
+              ':next': value.nextExpectedUpdate,
+              ':version': value.dataVersion,
+              ':fetched': value.fetchedAt,
             },
           }),
         ),

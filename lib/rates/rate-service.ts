@@ -1,9 +1,17 @@
 import { describeError, logger } from '../log.js';
-import { ProviderError, type ProviderErrorCode } from '../providers/provider-error.js';
+import { ProviderError } from '../providers/provider-error.js';
 import type { CachedValue, CacheEntry, RateCacheStore } from './cache-store.js';
+import {
+  entryState,
+  type RefreshAnswer,
+  type SourceError,
+  settleRefresh,
+  staleOrExpired,
+} from './entry-state.js';
 import { freshnessFor } from './freshness.js';
 import { mexicoCityDate } from './mexico-time.js';
 import type { ParsedSource, SourceId } from './rate.js';
+import { assertSourceTimes, hasValidTimes } from './time-checks.js';
 
 export interface RatePolicy {
   /** How old a last good value may be and still be served (stale) after failures. */
@@ -29,11 +37,7 @@ export interface RatePolicy {
   memoryTtlMs?: number;
 }
 
-export interface SourceError {
-  code: ProviderErrorCode;
-  message: string;
-  retryAfterSeconds?: number;
-}
+export type { SourceError };
 
 export interface SourceOutcome {
   source: SourceId;
@@ -50,6 +54,11 @@ export interface RateServiceDeps {
   /** Identifies this instance as a lease owner. */
   owner: string;
   sleep?: (ms: number) => Promise<void>;
+  /**
+   * Why this source cannot be called at all (its credentials are not configured), or
+   * undefined. A configuration state, not an upstream failure: no call, no budget, no backoff.
+   */
+  missingConfiguration?: (source: SourceId) => Promise<SourceError | undefined>;
 }
 
 const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
@@ -89,10 +98,36 @@ function toSourceError(error: unknown): SourceError {
   return { code: 'upstream_error', message: 'The source failed unexpectedly' };
 }
 
+/** What a request that found another instance refreshing, and nothing it may serve, is told. */
+const IN_PROGRESS: SourceError = {
+  code: 'timeout',
+  message: 'Another refresh of this source is still in progress',
+};
+
+/** Codes that mean "the source answered, but not with something we may store". */
+const INVALID_ANSWER_CODES: ReadonlySet<SourceError['code']> = new Set(['invalid_value', 'layout_changed']);
+
+/**
+ * A stored value that fails today's time checks (stored before dates were checked, e.g. a
+ * FIX dated tomorrow) is not served: the entry reads as holding no value, and its version
+ * is remembered so that the next good value may replace it.
+ */
+function withoutInvalidValue(
+  source: SourceId,
+  entry: CacheEntry | undefined,
+  at: number,
+): { entry: CacheEntry | undefined; replacing: string | undefined } {
+  if (entry?.value === undefined || hasValidTimes(entry.value.parsed, source, at))
+    return { entry, replacing: undefined };
+  return { entry: { ...entry, value: undefined }, replacing: entry.value.dataVersion };
+}
+
 /**
  * The cache in front of the upstreams. A request never causes more than one upstream
  * call per source and refresh: concurrent callers in this instance share one promise
- * (single-flight), other instances lose the DynamoDB lease and serve what is stored.
+ * (single-flight), other instances lose the DynamoDB lease and serve what is stored. What
+ * an entry calls for and how a refresh settles it is decided by entry-state.ts (pure);
+ * this file does the I/O around those decisions.
  */
 export function createRateService(deps: RateServiceDeps) {
   const { store, policy, now } = deps;
@@ -100,17 +135,6 @@ export function createRateService(deps: RateServiceDeps) {
   const inflight = new Map<SourceId, Promise<SourceOutcome>>();
   const memoryTtlMs = policy.memoryTtlMs ?? 0;
   const memory = new Map<SourceId, { entry: CacheEntry; until: number }>();
-
-  /**
-   * Until when an entry calls for no refresh, so that no instance (nor the refresher)
-   * rewrites it and only a change by hand can: while fresh, or while backing off after a
-   * failure. 0 when due.
-   */
-  function settledUntil(entry: CacheEntry, at: number): number {
-    if (entry.value !== undefined && at < entry.value.freshUntil) return entry.value.freshUntil;
-    if (entry.nextAttemptAt !== undefined && at < entry.nextAttemptAt) return entry.nextAttemptAt;
-    return 0;
-  }
 
   /** The latest entries, from this instance's memory when it holds a settled one, else the table. */
   async function readEntries(sources: readonly SourceId[]): Promise<Map<SourceId, CacheEntry>> {
@@ -129,33 +153,43 @@ export function createRateService(deps: RateServiceDeps) {
       memory.delete(source);
       if (entry === undefined) continue;
       entries.set(source, entry);
-      // Only what needs no refresh is remembered, and only while that stays true.
-      const until = settledUntil(entry, at);
-      if (memoryTtlMs > 0 && at < until)
-        memory.set(source, { entry, until: Math.min(at + memoryTtlMs, until) });
+      // Only what needs no refresh (fresh, late, backing off) is remembered, and only while
+      // that stays true, so no instance (nor the refresher) rewrites it meanwhile.
+      const state = entryState(withoutInvalidValue(source, entry, at).entry, at);
+      if (memoryTtlMs > 0 && 'until' in state)
+        memory.set(source, { entry, until: Math.min(at + memoryTtlMs, state.until) });
     }
     return entries;
   }
 
   function serveStale(source: SourceId, value: CachedValue | undefined, error: SourceError): SourceOutcome {
-    if (value !== undefined && now() - value.fetchedAt <= policy.maxStaleMs) {
+    if (value !== undefined && staleOrExpired(value, now(), policy) === 'stale') {
       return { source, value, stale: true, error };
     }
     return { source, value: undefined, stale: false, error };
   }
 
-  function backoffMs(source: SourceId, error: SourceError): number {
-    if (error.retryAfterSeconds !== undefined)
-      return Math.max(error.retryAfterSeconds * 1000, policy.errorBackoffMs);
-    // A failing Fixer must not burn its 100 calls a month: back off for a quarter interval.
-    if (source === 'fixer') return Math.max(policy.errorBackoffMs, policy.fixerMinIntervalMs / 4);
-    return policy.errorBackoffMs;
+  /** A value another instance stored as it stands now: `stale: false` only while its fresh_until is ahead. */
+  function serveStored(source: SourceId, value: CachedValue): SourceOutcome {
+    if (now() < value.freshUntil) return { source, value, stale: false, error: undefined };
+    const served = serveStale(source, value, IN_PROGRESS);
+    return served.value === undefined ? served : { ...served, error: undefined };
+  }
+
+  function lastFailure(entry: CacheEntry): SourceError {
+    const error = entry.lastError ?? {
+      code: 'upstream_error' as const,
+      message: 'The source failed recently',
+    };
+    return { code: error.code, message: error.message };
   }
 
   async function waitForWinner(source: SourceId, previous: CacheEntry | undefined, started: number) {
     if (previous?.value !== undefined) {
-      // Someone else is refreshing: serve what we have, marked stale since it expired.
-      return { source, value: previous.value, stale: true, error: undefined };
+      // Someone else is refreshing: serve what we have, marked stale since it expired
+      // (unless it is too old to serve at all).
+      const served = serveStale(source, previous.value, IN_PROGRESS);
+      return served.value === undefined ? served : { ...served, error: undefined };
     }
     const deadline = started + policy.waitForWinnerMs;
     const previousErrorAt = previous?.lastError?.at;
@@ -164,19 +198,58 @@ export function createRateService(deps: RateServiceDeps) {
       // Growing, jittered polls: many waiting instances must not flood the table.
       await sleep(Math.min(interval, Math.max(0, deadline - now())) * (0.75 + Math.random() / 2));
       interval = Math.min(interval * 1.5, 500);
-      const entry = (await store.readLatest([source])).get(source);
-      if (entry?.value !== undefined) return { source, value: entry.value, stale: false, error: undefined };
+      const entry = withoutInvalidValue(source, (await store.readLatest([source])).get(source), now()).entry;
+      if (entry?.value !== undefined) return serveStored(source, entry.value);
       if (entry?.lastError !== undefined && entry.lastError.at !== previousErrorAt) {
-        return serveStale(source, undefined, {
-          code: entry.lastError.code,
-          message: entry.lastError.message,
-        });
+        return serveStale(source, undefined, lastFailure(entry));
       }
     }
-    return serveStale(source, undefined, {
-      code: 'timeout',
-      message: 'Another refresh of this source is still in progress',
-    });
+    return serveStale(source, undefined, IN_PROGRESS);
+  }
+
+  /** One upstream call, its answer validated (shape by the parser, time here) but not yet stored. */
+  async function callUpstream(source: SourceId, started: number): Promise<RefreshAnswer> {
+    const month = mexicoCityDate(new Date(started)).slice(0, 7);
+    const day = mexicoCityDate(new Date(started));
+    try {
+      let parsed: ParsedSource;
+      if (source === 'fixer') {
+        // Fixer's budget is a hard stop: counted (conditionally) before the call, so a
+        // crash mid-call still shows in the budget.
+        const admitted = await store.countUpstreamCall(source, month, day, policy.fixerMonthlyBudget);
+        if (!admitted) {
+          throw new ProviderError(
+            'quota_exhausted',
+            `Our monthly budget of ${policy.fixerMonthlyBudget} Fixer calls is spent`,
+          );
+        }
+        parsed = await deps.fetchSource(source);
+      } else {
+        // Unbudgeted sources are counted alongside the call: no DynamoDB round trip
+        // is added to what the user waits for.
+        [, parsed] = await Promise.all([
+          store.countUpstreamCall(source, month, day),
+          deps.fetchSource(source),
+        ]);
+      }
+      const fetchedAt = now();
+      assertSourceTimes(parsed, source, fetchedAt);
+      for (const warning of parsed.warnings ?? [])
+        logger.warn('source disagrees with itself', { source, warning });
+      return { kind: 'value', value: toCachedValue(source, parsed, fetchedAt, policy) };
+    } catch (error) {
+      const failure = toSourceError(error);
+      // One line per failure, with its cause (error messages never hold a key: URLs are redacted).
+      logger.warn('upstream refresh failed', {
+        source,
+        code: failure.code,
+        detail: failure.message,
+        ...(error instanceof Error && error.cause !== undefined ? { cause: describeError(error.cause) } : {}),
+      });
+      return INVALID_ANSWER_CODES.has(failure.code)
+        ? { kind: 'invalid', error: failure }
+        : { kind: 'failure', error: failure };
+    }
   }
 
   async function refresh(source: SourceId, previous: CacheEntry | undefined): Promise<SourceOutcome> {
@@ -188,63 +261,50 @@ export function createRateService(deps: RateServiceDeps) {
     try {
       // What we read before taking the lease may predate another instance's refresh that
       // finished (and released its lease) meanwhile: look again before calling the upstream.
-      const current = (await store.readLatest([source])).get(source);
-      if (current?.value !== undefined && now() < current.value.freshUntil) {
-        return { source, value: current.value, stale: false, error: undefined };
+      const current = withoutInvalidValue(source, (await store.readLatest([source])).get(source), now());
+      const state = entryState(current.entry, now());
+      if ((state.state === 'fresh' || state.state === 'late') && current.entry?.value !== undefined) {
+        return { source, value: current.entry.value, stale: false, error: undefined };
       }
-      if (current?.nextAttemptAt !== undefined && now() < current.nextAttemptAt) {
-        const error = current.lastError ?? {
-          code: 'upstream_error' as const,
-          message: 'The source failed recently',
-        };
-        return serveStale(source, current.value, { code: error.code, message: error.message });
+      if (state.state === 'backing_off' && current.entry !== undefined) {
+        return serveStale(source, current.entry.value, lastFailure(current.entry));
       }
-      previous = current ?? previous;
-      const month = mexicoCityDate(new Date(started)).slice(0, 7);
-      const day = mexicoCityDate(new Date(started));
-      let parsed: ParsedSource;
-      try {
-        if (source === 'fixer') {
-          // Fixer's budget is a hard stop: counted (conditionally) before the call, so a
-          // crash mid-call still shows in the budget.
-          const admitted = await store.countUpstreamCall(source, month, day, policy.fixerMonthlyBudget);
-          if (!admitted) {
-            throw new ProviderError(
-              'quota_exhausted',
-              `Our monthly budget of ${policy.fixerMonthlyBudget} Fixer calls is spent`,
-            );
-          }
-          parsed = await deps.fetchSource(source);
-        } else {
-          // Unbudgeted sources are counted alongside the call: no DynamoDB round trip
-          // is added to what the user waits for.
-          [, parsed] = await Promise.all([
-            store.countUpstreamCall(source, month, day),
-            deps.fetchSource(source),
-          ]);
+      const stored = current.entry?.value ?? withoutInvalidValue(source, previous, started).entry?.value;
+      const answer = await callUpstream(source, started);
+      const settlement = settleRefresh(source, stored, answer, started, policy);
+      switch (settlement.kind) {
+        case 'failed': {
+          const { error } = settlement;
+          await store.recordFailure(
+            source,
+            { code: error.code, message: error.message, at: started },
+            settlement.settledUntil,
+            started,
+          );
+          // The backoff outlasts the lease, so releasing it would change nothing but add a
+          // round trip to the user's wait: let it expire.
+          keepLease = settlement.settledUntil - started >= policy.leaseMs;
+          return serveStale(source, stored, error);
         }
-      } catch (error) {
-        const failure = toSourceError(error);
-        await store.recordFailure(
-          source,
-          { code: failure.code, message: failure.message, at: started },
-          started + backoffMs(source, failure),
-          started,
-        );
-        // The failure's backoff (at least errorBackoffMs) outlasts the lease, so releasing
-        // it would change nothing but add a round trip to the user's wait: let it expire.
-        keepLease = policy.errorBackoffMs >= policy.leaseMs;
-        return serveStale(source, previous?.value, failure);
+        case 'checked': {
+          // Nothing newer upstream: the stored value stays, settled until the next check.
+          if (await store.markChecked(source, settlement.value)) {
+            return { source, value: settlement.value, stale: false, error: undefined };
+          }
+          break;
+        }
+        case 'store': {
+          const written = await store.writeLatest(source, settlement.value, current.replacing);
+          if (written) {
+            await store.writeHistory(source, settlement.value.parsed.rates, settlement.value.fetchedAt);
+            return { source, value: settlement.value, stale: false, error: undefined };
+          }
+          break;
+        }
       }
-      const value = toCachedValue(source, parsed, now(), policy);
-      const written = await store.writeLatest(source, value);
-      await store.writeHistory(source, parsed.rates, value.fetchedAt);
-      if (!written) {
-        // A newer value landed meanwhile: serve that one, never ours.
-        const stored = (await store.readLatest([source])).get(source)?.value;
-        return { source, value: stored ?? value, stale: false, error: undefined };
-      }
-      return { source, value, stale: false, error: undefined };
+      // A newer value (or check) landed meanwhile: serve what is stored, never ours.
+      const latest = (await store.readLatest([source])).get(source)?.value;
+      return latest === undefined ? serveStored(source, settlement.value) : serveStored(source, latest);
     } finally {
       if (!keepLease)
         await store.releaseLease(source, deps.owner).catch((error: unknown) => {
@@ -262,19 +322,34 @@ export function createRateService(deps: RateServiceDeps) {
     return pending;
   }
 
-  function resolve(source: SourceId, entry: CacheEntry | undefined): Promise<SourceOutcome> | SourceOutcome {
-    const at = now();
-    if (entry?.value !== undefined && at < entry.value.freshUntil) {
-      return { source, value: entry.value, stale: false, error: undefined };
-    }
-    if (entry?.nextAttemptAt !== undefined && at < entry.nextAttemptAt) {
-      const error = entry.lastError ?? {
-        code: 'upstream_error' as const,
-        message: 'The source failed recently',
-      };
-      return serveStale(source, entry.value, { code: error.code, message: error.message });
-    }
+  async function refreshUnlessUnconfigured(
+    source: SourceId,
+    entry: CacheEntry | undefined,
+  ): Promise<SourceOutcome> {
+    const missing = await deps.missingConfiguration?.(source);
+    // Nothing is called, counted or recorded: configuring the source makes it work at once.
+    if (missing !== undefined) return serveStale(source, entry?.value, missing);
     return refreshOnce(source, entry);
+  }
+
+  function resolve(source: SourceId, raw: CacheEntry | undefined): Promise<SourceOutcome> | SourceOutcome {
+    const at = now();
+    const { entry } = withoutInvalidValue(source, raw, at);
+    const state = entryState(entry, at);
+    switch (state.state) {
+      case 'fresh':
+      case 'late':
+        return { source, value: entry?.value, stale: false, error: undefined };
+      case 'backing_off':
+        return serveStale(
+          source,
+          entry?.value,
+          entry === undefined ? { code: 'upstream_error', message: '' } : lastFailure(entry),
+        );
+      case 'empty':
+      case 'due':
+        return refreshUnlessUnconfigured(source, raw);
+    }
   }
 
   return {
@@ -293,10 +368,9 @@ export function createRateService(deps: RateServiceDeps) {
       return Promise.all(
         sources.map(async (source) => {
           const entry = entries.get(source);
-          const fresh = entry?.value !== undefined && at < entry.value.freshUntil;
-          const backingOff = entry?.nextAttemptAt !== undefined && at < entry.nextAttemptAt;
-          if (fresh || backingOff) return { source, refreshed: false };
-          const outcome = await refreshOnce(source, entry);
+          const state = entryState(withoutInvalidValue(source, entry, at).entry, at);
+          if (state.state !== 'due' && state.state !== 'empty') return { source, refreshed: false };
+          const outcome = await refreshUnlessUnconfigured(source, entry);
           return outcome.error === undefined
             ? { source, refreshed: true }
             : { source, refreshed: false, error: outcome.error };

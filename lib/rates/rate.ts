@@ -36,4 +36,8 @@ export interface ParsedSource {
   rates: ParsedRate[];
   /** FIX values seen on the DOF page, by date, for the DOF(D) = FIX(prev banking day) check. */
   fixByDate?: Readonly<Record<string, number>>;
+  /** The newest date the source showed at all (the DOF page's first row), checked like the rates' dates. */
+  newestRowDate?: string;
+  /** Disagreements between the source's own fields, logged as warnings (and shown in provenance). */
+  warnings?: readonly string[];
 }

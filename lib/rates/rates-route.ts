@@ -8,6 +8,7 @@ import { serviceUnavailable } from '../http/problem.js';
 import { enforceQuota } from '../http/quota-middleware.js';
 import { header, rejectUnknownQuery } from '../http/request.js';
 import { describeError, logger } from '../log.js';
+import { notConfigured } from '../providers/credentials.js';
 import { providers } from '../providers/index.js';
 import { getUpstreamSecrets } from '../secrets.js';
 import { createRateCacheStore } from './cache-store.js';
@@ -53,6 +54,10 @@ export function getRateService(): RateService {
         },
       });
     },
+    missingConfiguration: async (source) => {
+      const missing = notConfigured(source, await getUpstreamSecrets());
+      return missing === undefined ? undefined : { code: missing.code, message: missing.message };
+    },
     now: Date.now,
     owner: randomUUID(),
     policy: ratePolicyFrom(config),
@@ -97,7 +102,11 @@ export async function answerRates(
   const etag = `"${createHash('sha256').update(body).digest('base64url').slice(0, 27)}"`;
   const headers = { ETag: etag, 'Cache-Control': `private, max-age=${answer.maxAgeSeconds}` };
   const ifNoneMatch = header(event, 'if-none-match');
-  if (ifNoneMatch?.split(',').some((tag) => tag.trim().replace(/^W\//, '') === etag)) {
+  // RFC 9110 §13.1.2: `*` matches any current representation (there is one: we have a 200 to give).
+  const matches =
+    ifNoneMatch?.trim() === '*' ||
+    ifNoneMatch?.split(',').some((tag) => tag.trim().replace(/^W\//, '') === etag);
+  if (matches) {
     return { statusCode: 304, headers, body: '' };
   }
   return { statusCode: 200, headers: { 'Content-Type': 'application/json', ...headers }, body };

@@ -1,8 +1,27 @@
-import type { RateCacheStore } from './cache-store.js';
+import type { CacheEntry, RateCacheStore } from './cache-store.js';
+import { entryState } from './entry-state.js';
 import { mexicoCityDate } from './mexico-time.js';
 import { SOURCE_IDS, type SourceId } from './rate.js';
 
+/**
+ * How a source stands: `fresh` (served as current), `stale` (its freshness ran out and it
+ * is due), `failing` (its last refresh failed), `not_cached` (never fetched yet),
+ * `not_configured` (no credentials: it is never called).
+ */
+export type SourceState = 'fresh' | 'stale' | 'failing' | 'not_cached' | 'not_configured';
+
+export function sourceState(entry: CacheEntry | undefined, now: number, configured: boolean): SourceState {
+  if (!configured) return 'not_configured';
+  const state = entryState(entry, now);
+  if (state.state === 'fresh' || state.state === 'late') return 'fresh';
+  if (entry?.lastError !== undefined) return 'failing';
+  return entry?.value === undefined ? 'not_cached' : 'stale';
+}
+
 export interface UpstreamStats {
+  state: SourceState;
+  /** Until when the stored value is served as current (null: nothing stored). */
+  fresh_until: string | null;
   calls_today: number;
   calls_this_month: number;
   /** Calls allowed per month, where the upstream sets one we enforce (Fixer). */
@@ -16,6 +35,7 @@ export async function readUpstreamStats(
   store: RateCacheStore,
   now: number,
   fixerMonthlyBudget: number,
+  configured: (source: SourceId) => boolean = () => true,
 ): Promise<Record<SourceId, UpstreamStats>> {
   const day = mexicoCityDate(new Date(now));
   const [counts, latest] = await Promise.all([
@@ -27,6 +47,8 @@ export async function readUpstreamStats(
     const entry = latest.get(source);
     const error = entry?.lastError;
     stats[source] = {
+      state: sourceState(entry, now, configured(source)),
+      fresh_until: entry?.value === undefined ? null : new Date(entry.value.freshUntil).toISOString(),
       calls_today: counts.get(source)?.callsToday ?? 0,
       calls_this_month: counts.get(source)?.callsThisMonth ?? 0,
       budget: source === 'fixer' ? fixerMonthlyBudget : null,

@@ -43,6 +43,8 @@
     invalid_value: 'la fuente entregó un valor que no pasó nuestras revisiones.',
     unauthorized_upstream: 'la fuente rechazó las credenciales del servicio.',
     quota_exhausted: 'se agotaron las consultas del servicio a esta fuente por este mes.',
+    not_published: 'la fuente aún no ha publicado un valor.',
+    not_configured: 'el servicio no tiene configuradas las credenciales de esta fuente.',
   };
   const WINDOW_NAMES = { minute: 'minuto', day: 'día', hour: 'hora', month: 'mes' };
 

@@ -33,11 +33,11 @@ const START_ATTEMPTS = 5;
  * taken by something outside this run) is retried on the next ports.
  */
 export async function startStack(options: StackOptions = {}): Promise<RunningStack> {
-  const dataDir = options.dataDir ?? mkdtempSync(path.join(os.tmpdir(), 'tdc-stack-'));
+  const baseDataDir = options.dataDir ?? mkdtempSync(path.join(os.tmpdir(), 'tdc-stack-'));
   for (let attempt = 1; ; attempt++) {
     const [port, lambdaPort] = takeOwnedPorts(2) as [number, number];
     try {
-      return await launchStack(options, dataDir, port, lambdaPort);
+      return await launchStack(options, baseDataDir, port, lambdaPort);
     } catch (error) {
       if (!(error instanceof PortInUseError) || attempt === START_ATTEMPTS) throw error;
       process.stderr.write(`[stack] ${error.message}; retrying on other ports\n`);
@@ -51,17 +51,19 @@ class PortInUseError extends Error {
 
 async function launchStack(
   options: StackOptions,
-  dataDir: string,
+  baseDataDir: string,
   port: number,
   lambdaPort: number,
 ): Promise<RunningStack> {
+  // The sandbox keeps its data beside the live stack's (scripts/start.ts).
+  const dataDir = options.sandbox ? path.join(baseDataDir, 'sandbox') : baseDataDir;
   const child = spawn('npm', ['run', options.sandbox ? 'start:sandbox' : 'start'], {
     cwd: SERVICE_ROOT,
     env: {
       ...process.env,
       PORT: String(port),
       LAMBDA_PORT: String(lambdaPort),
-      DATA_DIR: dataDir,
+      DATA_DIR: baseDataDir,
       REPLAY_PORT: '0',
       // Under vitest, no wall-clock Lambda timeouts (see scripts/start.ts); the bench keeps them.
       ...(process.env.VITEST === undefined ? {} : { OFFLINE_NO_TIMEOUT: '1' }),

@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { type DynamoDBClient, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { type DynamoDBClient, ScanCommand, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { mexicoCityDate } from '../../lib/rates/mexico-time.js';
 import { makeCacheCold as makeCacheColdIn } from '../../scripts/lib/cold-cache.js';
 import { localDynamoClient, startDynalite } from '../../scripts/lib/local-db.js';
 import { type RunningStack, startStack, upstreamEnv } from '../../scripts/lib/local-stack.js';
@@ -10,6 +11,7 @@ import {
   type Fault,
   type ReplayServer,
   startReplayServer,
+  UPSTREAM_SOURCES,
   type UpstreamSource,
 } from '../../scripts/lib/replay-server.js';
 import { SERVICE_ROOT } from '../../scripts/lib/template.js';
@@ -89,14 +91,35 @@ afterAll(async () => {
   await replay?.close();
 });
 
+/**
+ * The issue's second invariant, asserted after every test: at most one upstream call per
+ * source per interval, whatever the answers. An interval "passes" only when a test makes
+ * the cache cold or ages a value (what the clock moving on would do).
+ */
+const callsAllowed: Record<UpstreamSource, number> = { dof: 0, fixer: 0, banxico: 0 };
+
+function startCountingCalls(): void {
+  replay.resetHits();
+  for (const source of UPSTREAM_SOURCES) callsAllowed[source] = 1;
+}
+
 beforeEach(async () => {
   replay.clearFaults();
   await makeCacheCold();
-  replay.resetHits();
+  startCountingCalls();
+});
+
+afterEach(() => {
+  for (const source of UPSTREAM_SOURCES) {
+    expect(replay.hits(source), `${source} calls`).toBeLessThanOrEqual(callsAllowed[source]);
+  }
 });
 
 /** Deletes every cached value, lease and upstream counter: the state of a first deployment. */
-const makeCacheCold = () => makeCacheColdIn(db, TABLE, MEMORY_TTL_MS);
+async function makeCacheCold(): Promise<void> {
+  await makeCacheColdIn(db, TABLE, MEMORY_TTL_MS);
+  for (const source of UPSTREAM_SOURCES) callsAllowed[source] += 1;
+}
 
 /**
  * What the clock moving on would do to a cached value: fetched `ageMs` ago and no longer
@@ -112,6 +135,7 @@ async function ageCachedValue(source: UpstreamSource, ageMs: number): Promise<nu
       ExpressionAttributeValues: { ':fetched': { N: String(now - ageMs) }, ':fresh': { N: String(now - 1) } },
     }),
   );
+  callsAllowed[source] += 1;
   await outlastMemory();
   return now - ageMs;
 }
@@ -120,10 +144,30 @@ function hits() {
   return { dof: replay.hits('dof'), fixer: replay.hits('fixer'), banxico: replay.hits('banxico') };
 }
 
+/**
+ * The issue's invariant, asserted on every rates answer of this suite: a rate says
+ * `stale: false` only while its `fresh_until` is in the future (the answer's own Date
+ * header is the server's "now", to the second).
+ */
+function assertFreshnessIsTold(response: Response, body: Record<string, unknown> | undefined): void {
+  const rates = body?.rates;
+  if (typeof rates !== 'object' || rates === null) return;
+  const sentAt = Date.parse(response.headers.get('date') ?? '');
+  expect(Number.isNaN(sentAt)).toBe(false);
+  for (const [key, rate] of Object.entries(
+    rates as Record<string, { stale: boolean; fresh_until: string }>,
+  )) {
+    // Date has whole seconds: the answer was built within the second after `sentAt`.
+    if (!rate.stale) expect(Date.parse(rate.fresh_until), `${key} fresh_until`).toBeGreaterThan(sentAt);
+  }
+}
+
 async function getJson(pathname: string, init?: RequestInit) {
   const response = await api.get(pathname, init);
   const text = await response.text();
-  return { response, text, body: text === '' ? undefined : (JSON.parse(text) as Record<string, unknown>) };
+  const body = text === '' ? undefined : (JSON.parse(text) as Record<string, unknown>);
+  assertFreshnessIsTold(response, body);
+  return { response, text, body };
 }
 
 async function ratesWithFault(source: UpstreamSource, fault: Fault) {
@@ -232,6 +276,13 @@ describe('one source failing on a cold cache', () => {
   );
   const fixerError = (code: number, type: string) =>
     JSON.stringify({ success: false, error: { code, type, info: 'Upstream free text that must not leak.' } });
+  const MS_NOW = Date.now();
+  const TODAY_UTC = new Date(MS_NOW).toISOString().slice(0, 10);
+  const FIVE_DAYS_AHEAD_S = Math.floor(MS_NOW / 1000) + 5 * 86_400;
+  const fixerAnswer = (timestamp: number, date: string) =>
+    JSON.stringify({ success: true, timestamp, base: 'EUR', date, rates: { USD: 1.0412, MXN: 19.182 } });
+  const sieAnswer = (datos: unknown) =>
+    JSON.stringify({ bmx: { series: [{ idSerie: 'SF43718', titulo: 'x', datos }] } });
   const plausibility = (what: string, value: string) =>
     `${what} is ${value}, outside the plausible range 5–60 MXN per USD`;
 
@@ -322,6 +373,34 @@ describe('one source failing on a cold cache', () => {
       { alteredLayout: true },
       { code: 'layout_changed', message: 'Fixer response lacks the documented fields' },
     ],
+    [
+      'Fixer with its timestamp in milliseconds',
+      'fixer',
+      { body: fixerAnswer(MS_NOW, TODAY_UTC) },
+      { code: 'invalid_value', message: `Fixer timestamp ${MS_NOW} is not in seconds (milliseconds?)` },
+    ],
+    [
+      'Fixer with a timestamp five days ahead',
+      'fixer',
+      // Fixer's own date is today's (in Mexico City): only the instant is in the future.
+      { body: fixerAnswer(FIVE_DAYS_AHEAD_S, mexicoCityDate(new Date(MS_NOW))) },
+      {
+        code: 'invalid_value',
+        message: `Fixer (fixer) is from the future (${new Date(FIVE_DAYS_AHEAD_S * 1000).toISOString()})`,
+      },
+    ],
+    [
+      'SIE with N/E',
+      'banxico',
+      { body: sieAnswer([{ fecha: '27/11/2020', dato: 'N/E' }]) },
+      { code: 'not_published', message: 'Banxico SIE has published no SF43718 value yet (N/E or no data)' },
+    ],
+    [
+      'SIE without datos',
+      'banxico',
+      { body: sieAnswer(undefined) },
+      { code: 'not_published', message: 'Banxico SIE has published no SF43718 value yet (N/E or no data)' },
+    ],
     ...(['0.0000', '-1.0000', '2000.0000'] as const).flatMap(
       (value): Array<[string, UpstreamSource, Fault, Record<string, unknown>]> => {
         const number = String(Number(value));
@@ -354,6 +433,25 @@ describe('one source failing on a cold cache', () => {
       },
     ),
   ];
+
+  it('reads the DOF page sent as UTF-8 with <meta charset="utf-8"> and a bare text/html', async () => {
+    const utf8Page = dofPage.replace(
+      '<meta http-equiv="content-type" content="text/html; charset=windows-1252">',
+      '<meta charset="utf-8">',
+    );
+    const body = Buffer.from(new TextDecoder('windows-1252').decode(Buffer.from(utf8Page, 'latin1')), 'utf8');
+    expect(body.includes(Buffer.from('Publicación', 'utf8'))).toBe(true);
+
+    // The replay server sends `body` as UTF-8 text with the content type given.
+    const { response, body: answer } = await ratesWithFault('dof', {
+      body: new TextDecoder('windows-1252').decode(Buffer.from(utf8Page, 'latin1')),
+      contentType: 'text/html',
+    });
+
+    expect(response.status).toBe(200);
+    expect(answer?.errors).toEqual({});
+    expect((answer?.rates as Record<string, { value: number }> | undefined)?.dof?.value).toBe(20.5303);
+  });
 
   it.each(cases)('answers 200 without the source when it sends %s', async (_name, source, fault, error) => {
     const { response, body, text } = await ratesWithFault(source, fault);
@@ -420,7 +518,7 @@ describe('one upstream call per refresh', () => {
       );
     }
     await makeCacheCold();
-    replay.resetHits();
+    startCountingCalls();
 
     const cold = await Promise.all(
       Array.from({ length: 200 }, async () => {
@@ -460,6 +558,81 @@ describe('one upstream call per refresh', () => {
     expect(statuses.get(500)).toBeUndefined();
     expect(statuses.get(200)).toBeGreaterThan(WARM_REQUESTS / 2);
   }, 300_000);
+});
+
+describe('every refresh settles', () => {
+  /** Fixer's documented answer, one day older: what an upstream cache rolling back sends. */
+  const OLDER_FIXER = JSON.stringify({
+    success: true,
+    timestamp: 1606521599 - 86_400,
+    base: 'EUR',
+    date: '2020-11-26',
+    rates: { USD: 1.19, MXN: 24.2 },
+  });
+
+  it('calls Fixer at most once per FIXER_MIN_INTERVAL_S when it answers an older snapshot after expiry', async () => {
+    expect((await getJson('/v1/rates/fixer')).response.status).toBe(200);
+    expect(hits().fixer).toBe(1);
+    replay.setFault('fixer', { body: OLDER_FIXER, contentType: 'application/json' });
+    await ageCachedValue('fixer', 9 * 3_600_000);
+
+    const burst = await Promise.all(Array.from({ length: 20 }, () => getJson('/v1/rates/fixer')));
+    const after = [];
+    for (let i = 0; i < 20; i++) after.push(await getJson('/v1/rates/fixer'));
+
+    expect(hits().fixer).toBe(2);
+    // 504 (a Lambda worker overwhelmed) and 401 (the authorizer Lambda timing out) are
+    // offline's own answers on a busy box, before any of our rates code runs; 500 would be ours.
+    const answered = [...burst, ...after].filter(({ response }) => ![401, 504].includes(response.status));
+    expect(answered.length).toBeGreaterThan(20);
+    for (const { response, body } of answered) {
+      expect(response.status).toBe(200);
+      // The stored value, never the rolled-back one.
+      expect(
+        (body?.rates as Record<string, { value: number; date: string }> | undefined)?.fixer,
+      ).toMatchObject({
+        value: 20.0753,
+        date: '2020-11-27',
+      });
+    }
+    // Checked now: fresh again for one whole interval (8 h by default), told so to clients.
+    const last = answered.at(-1);
+    const fixer = (last?.body?.rates as Record<string, { stale: boolean; fresh_until: string }> | undefined)
+      ?.fixer;
+    expect(fixer?.stale).toBe(false);
+    expect(Date.parse(fixer?.fresh_until ?? '') - Date.now()).toBeGreaterThan(7.9 * 3_600_000);
+    expect(last?.response.headers.get('cache-control')).not.toBe('private, max-age=0');
+  });
+
+  it('never serves nor stores a FIX dated after today', async () => {
+    const tomorrow = new Date(Date.now() + 2 * DAY_MS);
+    const fecha = `${String(tomorrow.getUTCDate()).padStart(2, '0')}/${String(tomorrow.getUTCMonth() + 1).padStart(2, '0')}/${tomorrow.getUTCFullYear()}`;
+    replay.setFault('banxico', {
+      body: JSON.stringify({
+        bmx: { series: [{ idSerie: 'SF43718', datos: [{ fecha, dato: '18.5000' }] }] },
+      }),
+      contentType: 'application/json',
+    });
+
+    const answers = [];
+    for (let i = 0; i < 5; i++) answers.push(await getJson('/v1/rates/banxico'));
+
+    expect(hits().banxico).toBe(1);
+    for (const { response, body } of answers) {
+      expect(response.status).toBe(503);
+      expect((body?.errors as Record<string, { code: string }> | undefined)?.banxico?.code).toBe(
+        'invalid_value',
+      );
+    }
+    const stored = await db.send(
+      new ScanCommand({
+        TableName: TABLE,
+        FilterExpression: 'pk = :pk',
+        ExpressionAttributeValues: { ':pk': { S: 'rate#banxico' } },
+      }),
+    );
+    expect(JSON.stringify(stored.Items ?? [])).not.toContain('18.5');
+  });
 });
 
 describe('stale-if-error', () => {
@@ -509,6 +682,10 @@ describe('HTTP caching', () => {
     const other = await api.get('/v1/rates', { headers: { 'If-None-Match': '"another"' } });
     expect(other.status).toBe(200);
     await other.arrayBuffer();
+    // RFC 9110 §13.1.2: `*` matches any current representation.
+    const any = await api.get('/v1/rates', { headers: { 'If-None-Match': '*' } });
+    expect(any.status).toBe(304);
+    expect(await any.text()).toBe('');
   });
 
   it('lets a client cache the answer privately until the earliest fresh_until', async () => {

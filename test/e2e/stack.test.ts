@@ -32,11 +32,20 @@ describe('the local stack (npm start)', () => {
     await stack?.stop();
   });
 
-  it('answers health with the database ok', async () => {
+  it('answers health with the database ok, degraded while no source is fresh', async () => {
     const response = await fetch(`${stack.baseUrl}/v1/health`);
 
+    // No keys and nothing fetched yet: the service works, but no source serves a fresh value.
     expect(response.status).toBe(200);
-    expect(await response.json()).toMatchObject({ status: 'ok', checks: { database: 'ok' } });
+    expect(await response.json()).toMatchObject({
+      status: 'degraded',
+      checks: { database: 'ok' },
+      upstreams: {
+        dof: { state: 'not_cached' },
+        fixer: { state: 'not_configured' },
+        banxico: { state: 'not_configured' },
+      },
+    });
   });
 
   it("binds to 127.0.0.1 only: the machine's other addresses refuse its ports", async () => {
@@ -86,7 +95,10 @@ describe('the local stack (npm start)', () => {
       expect(response.status, source).toBe(503);
       expect(response.headers.get('content-type')).toBe(PROBLEM);
       expect((await response.json()).errors).toEqual({
-        [source]: { code: 'unauthorized_upstream', message: `${variable} is not set` },
+        [source]: {
+          code: 'not_configured',
+          message: `${variable} is not set: set it to call this source, or run \`npm run start:sandbox\` to serve recorded answers`,
+        },
       });
     }
   });

@@ -1,10 +1,11 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { loadConfig } from '../../lib/config.js';
 import { createTableClient, type TableClient } from '../../lib/db/client.js';
+import { OutboundNetworkError } from '../../lib/http/outbound.js';
 import { ProviderError } from '../../lib/providers/provider-error.js';
 import { type CachedValue, createRateCacheStore, type RateCacheStore } from '../../lib/rates/cache-store.js';
 import type { ParsedRate, ParsedSource, SourceId } from '../../lib/rates/rate.js';
-import { createRateService, type RatePolicy } from '../../lib/rates/rate-service.js';
+import { createRateService, type RatePolicy, type RateServiceDeps } from '../../lib/rates/rate-service.js';
 import { answerRates, ratePolicyFrom } from '../../lib/rates/rates-route.js';
 import { readUpstreamStats } from '../../lib/rates/upstream-stats.js';
 import { ensureTable, startDynalite } from '../../scripts/lib/local-db.js';
@@ -68,15 +69,18 @@ function harness(start = '2026-11-25T15:00:00Z') {
     dofDate: '2026-11-25',
     failWith: undefined as ProviderError | undefined,
     delayMs: 0,
+    /** When set, what the upstream answers instead of sourceFor's values. */
+    answer: undefined as ParsedSource | undefined,
   };
   const fetchSource = async (source: SourceId) => {
     calls[source] += 1;
     if (upstream.delayMs > 0) await new Promise((r) => setTimeout(r, upstream.delayMs));
     if (upstream.failWith) throw upstream.failWith;
-    return sourceFor(source, upstream.fixDate, upstream.dofDate);
+    return upstream.answer ?? sourceFor(source, upstream.fixDate, upstream.dofDate);
   };
-  const instance = (owner: string, policy: Partial<RatePolicy> = {}) =>
+  const instance = (owner: string, policy: Partial<RatePolicy> = {}, extra: Partial<RateServiceDeps> = {}) =>
     createRateService({
+      ...extra,
       store,
       fetchSource,
       now: () => clock.t,
@@ -201,11 +205,12 @@ describe('the instance memory (RATES_MEMORY_TTL_MS)', () => {
   it('never keeps an entry past its freshUntil, so a due refresh is not delayed', async () => {
     // FIX dated 11-24 is fresh until 12:00 Mexico City (18:00Z) on 11-25.
     const { calls, clock, instance, upstream } = harness('2026-11-25T17:59:59.000Z');
-    const service = instance('a', { memoryTtlMs: 60_000 });
+    const service = instance('a', { memoryTtlMs: 600_000 });
     await service.getSources(['banxico']);
     expect(calls.banxico).toBe(1);
 
-    clock.t += 1_500;
+    // Due at 12:00, but never sooner than the least call spacing (errorBackoffMs) after the call.
+    clock.t += POLICY.errorBackoffMs;
     upstream.fixDate = '2026-11-25';
     const [banxico] = await service.getSources(['banxico']);
 
@@ -217,11 +222,12 @@ describe('the instance memory (RATES_MEMORY_TTL_MS)', () => {
     const reads = countReads();
     const { calls, clock, instance, upstream } = harness();
     upstream.failWith = new ProviderError('upstream_error', 'Fixer answered 500');
-    // Backoff = max(errorBackoffMs, fixerMinIntervalMs / 4) = 20 s, well inside the 60 s memory.
+    // Backoff = Fixer's interval (one call per interval, whatever it answers) = 20 s,
+    // well inside the 60 s memory.
     const service = instance('a', {
       memoryTtlMs: 60_000,
-      errorBackoffMs: 20_000,
-      fixerMinIntervalMs: 40_000,
+      errorBackoffMs: 10_000,
+      fixerMinIntervalMs: 20_000,
     });
     await service.getSources(['fixer']); // fails and records the backoff
     await service.getSources(['fixer']); // read back from the table: remembered from here
@@ -399,6 +405,159 @@ describe('stale-if-error', () => {
   });
 });
 
+describe('every refresh settles', () => {
+  it('calls Fixer once per interval when it answers a snapshot older than the stored one', async () => {
+    const { instance, calls, clock, upstream } = harness();
+    const [a, b] = [instance('a'), instance('b')];
+    await a.getSources(['fixer']);
+    clock.t += POLICY.fixerMinIntervalMs + 1;
+    // An upstream cache rolled back: Fixer's snapshot predates the stored one.
+    upstream.answer = { rates: [rate('fixer', 17.5, '2026-11-24', '2026-11-24T15:00:00.000Z')] };
+
+    for (let step = 0; step < 48; step++) {
+      const outcomes = (
+        await Promise.all([a, b, a, b].map((service) => service.getSources(['fixer'])))
+      ).flat();
+      for (const outcome of outcomes) {
+        // The stored value, never the rolled-back one; `stale: false` only while fresh_until is ahead
+        // (an instance that lost the lease to the refresher serves it stale meanwhile).
+        expect(outcome.error).toBeUndefined();
+        expect(outcome.value?.parsed.rates[0]?.value).toBe(18.01);
+        if (!outcome.stale) expect(outcome.value?.freshUntil).toBeGreaterThan(clock.t);
+      }
+      expect(outcomes.filter((outcome) => !outcome.stale).length).toBeGreaterThan(0);
+      clock.t += 10 * 60_000; // 48 × 10 min = 8 h: one interval
+    }
+
+    expect(calls.fixer).toBe(2);
+    const entry = (await store.readLatest(['fixer'])).get('fixer');
+    expect(entry?.value?.checkedAt).toBe(Date.parse('2026-11-25T23:00:00.001Z'));
+    expect(entry?.value?.freshUntil).toBe(Date.parse('2026-11-25T23:00:00.001Z') + POLICY.fixerMinIntervalMs);
+
+    clock.t += 60_000;
+    await a.getSources(['fixer']);
+    expect(calls.fixer).toBe(3);
+  });
+
+  it('replaces a future-dated FIX stored before dates were checked, then settles', async () => {
+    const { instance, calls, clock } = harness();
+    const future = rate('banxico', 18.5, '2026-12-02', '2026-12-02T18:00:00.000Z');
+    await store.writeLatest('banxico', {
+      parsed: { rates: [future] },
+      dataDate: '2026-12-02',
+      dataVersion: future.lastUpdated,
+      fetchedAt: clock.t - HOUR,
+      freshUntil: clock.t - 1,
+      nextExpectedUpdate: clock.t - 1,
+    });
+    const service = instance('a');
+
+    const [first] = await service.getSources(['banxico']);
+    clock.t += 60_000;
+    for (let i = 0; i < 5; i++) await service.getSources(['banxico']);
+
+    expect(first?.value?.dataDate).toBe('2026-11-24');
+    expect(calls.banxico).toBe(1);
+    expect((await store.readLatest(['banxico'])).get('banxico')?.value?.dataDate).toBe('2026-11-24');
+  });
+
+  it('never stores nor serves a value dated after today in Mexico City, and backs off', async () => {
+    const { instance, calls, upstream } = harness('2026-11-29T18:00:00Z');
+    upstream.answer = { rates: [rate('banxico', 18.5, '2026-12-02', '2026-12-02T18:00:00.000Z')] };
+    const service = instance('a');
+
+    const outcomes = [];
+    for (let i = 0; i < 5; i++) outcomes.push(...(await service.getSources(['banxico'])));
+
+    expect(calls.banxico).toBe(1);
+    for (const outcome of outcomes) {
+      expect(outcome.value).toBeUndefined();
+      expect(outcome.error?.code).toBe('invalid_value');
+    }
+    const entry = (await store.readLatest(['banxico'])).get('banxico');
+    expect(entry?.value).toBeUndefined();
+    expect(entry?.lastError?.message).toBe(
+      'Banxico SIE (banxico) is dated 2026-12-02, after today (2026-11-29) in Mexico City',
+    );
+  });
+
+  it('writes one warning line per upstream failure, with its cause and never a key', async () => {
+    const { instance, upstream } = harness();
+    const key = 'secret-fixer-key-0123456789';
+    const cause = new OutboundNetworkError(
+      'GET',
+      `http://data.fixer.io/api/latest?access_key=${key}`,
+      'connect ECONNREFUSED',
+      {
+        code: 'ECONNREFUSED',
+      },
+    );
+    upstream.failWith = new ProviderError(
+      'upstream_error',
+      'Fixer: could not reach data.fixer.io: connection refused',
+      {
+        cause,
+      },
+    );
+    const lines: string[] = [];
+    // Powertools writes through its own node:console on the process streams (WARN on stderr).
+    const capture = (chunk: unknown) => {
+      lines.push(String(chunk));
+      return true;
+    };
+    const spies = [
+      vi.spyOn(process.stdout, 'write').mockImplementation(capture),
+      vi.spyOn(process.stderr, 'write').mockImplementation(capture),
+    ];
+    try {
+      await instance('a').getSources(['fixer']);
+    } finally {
+      for (const spy of spies) spy.mockRestore();
+    }
+
+    const warnings = lines.filter((line) => line.includes('upstream refresh failed'));
+    expect(warnings).toHaveLength(1);
+    expect(JSON.parse(warnings[0] ?? '{}')).toMatchObject({
+      level: 'WARN',
+      source: 'fixer',
+      code: 'upstream_error',
+      detail: 'Fixer: could not reach data.fixer.io: connection refused',
+      cause: { name: 'OutboundNetworkError', code: 'ECONNREFUSED' },
+    });
+    expect(lines.join('')).not.toContain(key);
+  });
+
+  it('treats a source without credentials as configuration: no call, no count, no backoff', async () => {
+    const { instance, calls, clock } = harness();
+    let configured = false;
+    const service = instance(
+      'a',
+      {},
+      {
+        missingConfiguration: async (source) =>
+          configured || source !== 'fixer'
+            ? undefined
+            : { code: 'not_configured', message: 'FIXER_ACCESS_KEY is not set' },
+      },
+    );
+
+    const [fixer] = await service.getSources(['fixer']);
+    await service.getSources(['fixer']);
+
+    expect(fixer?.error?.code).toBe('not_configured');
+    expect(calls.fixer).toBe(0);
+    const counts = await store.readUpstreamCounts(['fixer'], '2026-11', '2026-11-25');
+    expect(counts.get('fixer')).toEqual({ callsToday: 0, callsThisMonth: 0 });
+    expect((await store.readLatest(['fixer'])).get('fixer')).toBeUndefined();
+
+    configured = true;
+    clock.t += 1;
+    const [later] = await service.getSources(['fixer']);
+    expect(later?.value?.parsed.rates[0]?.value).toBe(18.01);
+    expect(calls.fixer).toBe(1);
+  });
+});
+
 describe('upstream budget visibility', () => {
   it('counts calls per source for the day and month and keeps the last error', async () => {
     const { instance, clock, upstream } = harness();
@@ -484,6 +643,26 @@ describe('HTTP caching of /v1/rates/banxico', () => {
     expect(second.statusCode).toBe(304);
     expect(second.body).toBe('');
     expect(second.headers?.ETag).toBe(etag);
+  });
+
+  it.each([
+    ['*', 304],
+    [' * ', 304],
+    ['"another", W/"other"', 200],
+  ])('answers If-None-Match: %s with %i (RFC 9110 §13.1.2)', async (ifNoneMatch, status) => {
+    const { instance, clock } = harness();
+    const service = instance('a');
+
+    const answer = await answerRates(
+      { queryStringParameters: null, headers: { 'If-None-Match': ifNoneMatch } },
+      ['banxico'],
+      service,
+      () => clock.t,
+    );
+
+    expect(answer.statusCode).toBe(status);
+    expect(answer.body === '').toBe(status === 304);
+    expect(answer.headers?.ETag).toMatch(/^"[A-Za-z0-9_-]+"$/);
   });
 
   it('answers 503 with Retry-After and the errors when nothing can be served', async () => {

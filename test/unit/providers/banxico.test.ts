@@ -116,8 +116,6 @@ describe('parseBanxicoSeries', () => {
 
   it.each([
     ['only another series', readCapture('banxico-sie_SF60653_oportuno_asof-2020-11-29.json'), JSON_TYPE],
-    ['only N/E', seriesJson([{ fecha: '27/11/2020', dato: 'N/E' }]), JSON_TYPE],
-    ['no datos', seriesJson(undefined), JSON_TYPE],
     ['datos as an object', seriesJson({ fecha: '27/11/2020', dato: '20.0777' }), JSON_TYPE],
     ['a numeric dato', seriesJson([{ fecha: '27/11/2020', dato: 20.0777 }]), JSON_TYPE],
     ['an impossible fecha', seriesJson([{ fecha: '31/02/2020', dato: '20.0777' }]), JSON_TYPE],
@@ -135,6 +133,32 @@ describe('parseBanxicoSeries', () => {
 
     // Assess
     expectProviderError(error, 'layout_changed');
+  });
+
+  it.each([
+    ['only N/E', seriesJson([{ fecha: '27/11/2020', dato: 'N/E' }]), JSON_TYPE],
+    ['N/E with spaces', seriesJson([{ fecha: '27/11/2020', dato: ' N/E ' }]), JSON_TYPE],
+    ['no datos', seriesJson(undefined), JSON_TYPE],
+    ['empty datos', seriesJson([]), JSON_TYPE],
+    [
+      'XML with only N/E',
+      Buffer.from(
+        '<series><serie idSerie="SF43718" titulo="x"><Obs><dato>N/E</dato><fecha>27/11/2020</fecha></Obs></serie></series>',
+      ),
+      XML_TYPE,
+    ],
+    [
+      'XML serie without Obs',
+      Buffer.from('<series><serie idSerie="SF43718" titulo="x"></serie></series>'),
+      XML_TYPE,
+    ],
+  ])('reports %s as not_published, not as a layout change', (_name, body, contentType) => {
+    // Act
+    const error = thrownBy(() => parseBanxicoSeries(body, contentType));
+
+    // Assess
+    expectProviderError(error, 'not_published');
+    expect((error as Error).message).toBe('Banxico SIE has published no SF43718 value yet (N/E or no data)');
   });
 
   it('reports a JSON body that does not parse as upstream_error', () => {
@@ -207,13 +231,14 @@ describe('fetchBanxicoFix', () => {
   it('fails without calling Banxico when no token is configured', async () => {
     // Prepare
     server = await startLocalHttpServer(answer(200, oportunoJson));
-    const ctx = providerContextFor(server.url, { banxicoToken: undefined });
+    const ctx = providerContextFor(server.url, { banxicoToken: '' });
 
     // Act
     const error = await rejectionOf(fetchBanxicoFix(ctx));
 
     // Assess
-    expectProviderError(error, 'unauthorized_upstream');
+    expectProviderError(error, 'not_configured');
+    expect((error as Error).message).toMatch(/^BANXICO_TOKEN is not set: .*`npm run start:sandbox`/);
     expect(server.requests).toHaveLength(0);
   });
 

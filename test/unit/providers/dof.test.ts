@@ -112,7 +112,41 @@ describe('parseDofPage', () => {
     ]);
   });
 
-  it('decodes as windows-1252 without a charset, so UTF-8 accents no longer match the header', () => {
+  describe('decodes the bytes the way a browser would (WHATWG encoding sniffing)', () => {
+    const META_1252 = '<meta http-equiv="content-type" content="text/html; charset=windows-1252">';
+    const text = new TextDecoder('windows-1252').decode(capture);
+    const EXPECTED = [
+      ['dof', 20.5303, '2020-11-13'],
+      ['dof_para_pagos', 20.5303, '2020-11-15'],
+    ];
+    const read = (body: Buffer, contentType?: string) =>
+      parseDofPage(body, contentType).rates.map((rate) => [rate.key, rate.value, rate.date]);
+
+    it('reads UTF-8 bytes with <meta charset="utf-8"> and a bare Content-Type: text/html', () => {
+      expect(text).toContain(META_1252);
+      const utf8 = Buffer.from(text.replace(META_1252, '<meta charset="utf-8">'), 'utf8');
+
+      expect(read(utf8, 'text/html')).toEqual(EXPECTED);
+    });
+
+    it('reads UTF-8 bytes with a BOM whatever the meta and the header say', () => {
+      const utf8 = Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(text, 'utf8')]);
+
+      expect(read(utf8, 'text/html; charset=windows-1252')).toEqual(EXPECTED);
+    });
+
+    it('lets the HTTP charset win over the meta', () => {
+      const utf8 = Buffer.from(text, 'utf8');
+
+      expect(read(utf8, 'text/html; charset=utf-8')).toEqual(EXPECTED);
+    });
+
+    it('reads the windows-1252 capture with no meta and no charset as windows-1252', () => {
+      expect(read(toBytes(page.replace(META_1252, '')), 'text/html')).toEqual(EXPECTED);
+    });
+  });
+
+  it("follows the page's own meta charset: UTF-8 bytes labelled windows-1252 no longer match the header", () => {
     // Prepare
     const utf8 = Buffer.from(new TextDecoder('windows-1252').decode(capture), 'utf8');
 

@@ -208,8 +208,11 @@ describe('fetchFixerRate', () => {
     const error = await rejectionOf(fetchFixerRate(ctx));
 
     // Assess
-    expectProviderError(error, 'unauthorized_upstream');
-    expect(error).toMatchObject({ message: 'FIXER_ACCESS_KEY is not set' });
+    expectProviderError(error, 'not_configured');
+    expect(error).toMatchObject({
+      message:
+        'FIXER_ACCESS_KEY is not set: set it to call this source, or run `npm run start:sandbox` to serve recorded answers',
+    });
     expect(server.requests).toHaveLength(0);
   });
 

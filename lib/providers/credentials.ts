@@ -1,0 +1,32 @@
+import type { SourceId } from '../rates/rate.js';
+import { ProviderError } from './provider-error.js';
+import type { UpstreamConfig } from './types.js';
+
+/** The environment variable each source's credential comes from (the DOF page needs none). */
+export const CREDENTIAL_VARIABLES: Readonly<Partial<Record<SourceId, string>>> = {
+  fixer: 'FIXER_ACCESS_KEY',
+  banxico: 'BANXICO_TOKEN',
+};
+
+function credentialOf(source: SourceId, config: Pick<UpstreamConfig, 'fixerAccessKey' | 'banxicoToken'>) {
+  if (source === 'fixer') return config.fixerAccessKey;
+  if (source === 'banxico') return config.banxicoToken;
+  return 'none needed';
+}
+
+/**
+ * A source whose credential is not configured is a configuration state, not an upstream
+ * failure: `not_configured`, naming the variable to set and the sandbox that needs none.
+ */
+export function notConfigured(
+  source: SourceId,
+  config: Pick<UpstreamConfig, 'fixerAccessKey' | 'banxicoToken'>,
+): ProviderError | undefined {
+  const credential = credentialOf(source, config);
+  const variable = CREDENTIAL_VARIABLES[source];
+  if (variable === undefined || (credential !== undefined && credential !== '')) return undefined;
+  return new ProviderError(
+    'not_configured',
+    `${variable} is not set: set it to call this source, or run \`npm run start:sandbox\` to serve recorded answers`,
+  );
+}
