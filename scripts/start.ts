@@ -213,9 +213,6 @@ async function main() {
       String(port),
       '--lambdaPort',
       String(lambdaPort),
-      // The test suites set this: offline enforces each function's timeout in wall-clock time,
-      // which on an overloaded machine measures the neighbours, not the code (a 504 of its own).
-      ...(env.OFFLINE_NO_TIMEOUT === '1' ? ['--noTimeout'] : []),
     ],
     { cwd: SERVICE_ROOT, env, stdio: ['ignore', 'pipe', 'pipe'], detached: true },
   );

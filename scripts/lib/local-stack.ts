@@ -65,8 +65,6 @@ async function launchStack(
       LAMBDA_PORT: String(lambdaPort),
       DATA_DIR: baseDataDir,
       REPLAY_PORT: '0',
-      // Under vitest, no wall-clock Lambda timeouts (see scripts/start.ts); the bench keeps them.
-      ...(process.env.VITEST === undefined ? {} : { OFFLINE_NO_TIMEOUT: '1' }),
       ...options.env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
