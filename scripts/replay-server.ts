@@ -1,11 +1,11 @@
+import { exitWithUsage, parseCommandLine } from './lib/cli.js';
 import {
   type Fault,
   type ReplayServerOptions,
   startReplayServer,
   UPSTREAM_SOURCES,
   type UpstreamSource,
-} from '../test/helpers/replay-server.js';
-import { exitWithUsage, parseCommandLine } from './lib/cli.js';
+} from './lib/replay-server.js';
 
 /**
  * Runs the upstream replay server on its own so a local stack or a benchmark in another

@@ -10,8 +10,10 @@
  * It sends about 30 rates requests in a minute: use a `pro` client (a `free` one allows
  * 30 a minute), or lower --requests.
  *
- * Options: --requests N (timed warm requests, default 20), --p95-ms MS (default 1000),
- * --timeout-ms MS per request (default 10000).
+ * Options: --requests N (timed warm requests, default 20), --p95-ms MS (default 1000; `off`
+ * measures and prints the figures without judging them, for a test suite on a shared
+ * machine, where a bound on milliseconds would only measure the neighbours), --timeout-ms
+ * MS per request (default 10000).
  */
 import { exitWithUsage, parseCommandLine, UsageError } from './lib/cli.js';
 import { assertMatchesContract, type ContractOptions } from './lib/contract.js';
@@ -37,7 +39,8 @@ Options:
   --client-secret=SECRET    smoke sends about 30 rates requests in a minute)
   --api-key=KEY
   --requests=N            timed warm requests (default 20)
-  --p95-ms=MS             bound on their 95th percentile (default 1000)
+  --p95-ms=MS|off         bound on their 95th percentile (default 1000; off: print them,
+                          judge nothing, as the test suite does on a shared machine)
   --timeout-ms=MS         per request (default 10000)
   -h, --help              this text`;
 
@@ -47,7 +50,8 @@ interface Options {
   clientSecret: string;
   apiKey: string;
   requests: number;
-  p95Ms: number;
+  /** undefined: `--p95-ms off`. */
+  p95Ms: number | undefined;
   timeoutMs: number;
 }
 
@@ -85,7 +89,7 @@ function readOptions(argv: string[]): Options {
     clientSecret: required('client-secret'),
     apiKey: required('api-key'),
     requests: positive('requests'),
-    p95Ms: positive('p95-ms'),
+    p95Ms: values['p95-ms'] === 'off' ? undefined : positive('p95-ms'),
     timeoutMs: positive('timeout-ms'),
   };
 }
@@ -236,7 +240,8 @@ async function run(options: Options): Promise<number> {
     return 'GET /v1/rates without a token 401';
   });
 
-  await check(`response time (warm p95 of ${options.requests} < ${options.p95Ms} ms)`, async () => {
+  const bound = options.p95Ms === undefined ? 'measured only' : `< ${options.p95Ms} ms`;
+  await check(`response time (warm p95 of ${options.requests} ${bound})`, async () => {
     if (authorization === undefined) throw new CheckFailure('no token (see "token issued")');
     const samples: number[] = [];
     for (let i = 0; i < options.requests; i++) {
@@ -247,7 +252,8 @@ async function run(options: Options): Promise<number> {
     const p50 = percentile(samples, 50);
     const p95 = percentile(samples, 95);
     const figure = `p50 ${p50.toFixed(0)} ms, p95 ${p95.toFixed(0)} ms, max ${Math.max(...samples).toFixed(0)} ms over ${samples.length} sequential GET /v1/rates`;
-    if (p95 >= options.p95Ms) throw new CheckFailure(`${figure}: p95 not under ${options.p95Ms} ms`);
+    if (options.p95Ms !== undefined && p95 >= options.p95Ms)
+      throw new CheckFailure(`${figure}: p95 not under ${options.p95Ms} ms`);
     return figure;
   });
 

@@ -149,7 +149,7 @@ async function main() {
   claimDataDir();
 
   if (sandbox) {
-    const { startReplayServer } = await import('../test/helpers/replay-server.js');
+    const { startReplayServer } = await import('./lib/replay-server.js');
     const replay = await startReplayServer({
       ...(env.REPLAY_PORT ? { port: Number(env.REPLAY_PORT) } : {}),
     });

@@ -1,6 +1,6 @@
 import { createHash, randomUUID } from 'node:crypto';
 import type { APIGatewayProxyResult } from 'aws-lambda';
-import { getConfig } from '../config.js';
+import { type AppConfig, getConfig } from '../config.js';
 import { getTableClient } from '../db/client.js';
 import { httpHandler } from '../http/handler.js';
 import { serviceUnavailable } from '../http/problem.js';
@@ -15,9 +15,26 @@ import { createRateCacheStore } from './cache-store.js';
 import { buildRatesAnswer } from './envelope.js';
 import { DEFAULT_RETRY_LATE_MS } from './freshness.js';
 import type { SourceId } from './rate.js';
-import { createRateService, type RateService } from './rate-service.js';
+import { createRateService, type RatePolicy, type RateService } from './rate-service.js';
 
 let service: RateService | undefined;
+
+/** The refresh policy the deployed service runs with, from its configuration (built here only). */
+export function ratePolicyFrom(config: AppConfig): RatePolicy {
+  return {
+    maxStaleMs: config.cache.maxStaleSeconds * 1000,
+    fixerMinIntervalMs: config.cache.fixerMinIntervalSeconds * 1000,
+    fixerMonthlyBudget: config.cache.fixerMonthlyBudget,
+    retryLateMs: DEFAULT_RETRY_LATE_MS,
+    errorBackoffMs: 60_000,
+    // Longer than any Lambda can live (the refresher's timeout is 30 s): a live holder
+    // never loses its lease, a crashed one's runs out within a minute.
+    leaseMs: 35_000,
+    waitForWinnerMs: config.upstream.timeoutMs + 2_000,
+    pollIntervalMs: 50,
+    memoryTtlMs: config.cache.memoryTtlMs,
+  };
+}
 
 /** One service per Lambda instance: its single-flight map is what instance-level sharing means. */
 export function getRateService(): RateService {
@@ -47,19 +64,7 @@ export function getRateService(): RateService {
     },
     now: Date.now,
     owner: randomUUID(),
-    policy: {
-      maxStaleMs: config.cache.maxStaleSeconds * 1000,
-      fixerMinIntervalMs: config.cache.fixerMinIntervalSeconds * 1000,
-      fixerMonthlyBudget: config.cache.fixerMonthlyBudget,
-      retryLateMs: DEFAULT_RETRY_LATE_MS,
-      errorBackoffMs: 60_000,
-      // Longer than any Lambda can live (the refresher's timeout is 30 s): a live holder
-      // never loses its lease, a crashed one's runs out within a minute.
-      leaseMs: 35_000,
-      waitForWinnerMs: config.upstream.timeoutMs + 2_000,
-      pollIntervalMs: 50,
-      memoryTtlMs: config.cache.memoryTtlMs,
-    },
+    policy: ratePolicyFrom(config),
   });
   return service;
 }

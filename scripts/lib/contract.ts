@@ -10,7 +10,7 @@ import { SERVICE_ROOT } from './template.js';
  * Checks one HTTP answer against openapi.yaml: the operation (path templates), the
  * declared status, the Content-Type, the body (Ajv, JSON Schema 2020-12, `$ref`s resolved
  * inside the document) and the declared headers. Used by the e2e tests (through
- * test/helpers/contract.ts) and by `npm run smoke` against any deployment.
+ * rates-client.ts and directly) and by `npm run smoke` against any deployment.
  */
 
 export const OPENAPI_PATH = path.join(SERVICE_ROOT, 'openapi.yaml');
@@ -25,6 +25,15 @@ export interface ContractInput {
   status: number;
   headers: Headers;
   body: string;
+}
+
+/** Reads a fetch Response into what assertMatchesContract takes (the body is consumed). */
+export async function contractInput(
+  method: string,
+  path: string,
+  response: Response,
+): Promise<ContractInput> {
+  return { method, path, status: response.status, headers: response.headers, body: await response.text() };
 }
 
 export interface ContractOptions {

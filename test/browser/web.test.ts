@@ -7,19 +7,24 @@ import { type Browser, type BrowserContext, chromium, type Page } from 'playwrig
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { NewClientCredentials } from '../../lib/auth/client-admin.js';
 import { createTableClient } from '../../lib/db/client.js';
+import { type RunningStack, startStack, upstreamEnv } from '../../scripts/lib/local-stack.js';
+import { type ReplayServer, startReplayServer } from '../../scripts/lib/replay-server.js';
 import { readStackFile } from '../../scripts/lib/stack-file.js';
 import { SERVICE_ROOT } from '../../scripts/lib/template.js';
-import { type ReplayServer, startReplayServer } from '../helpers/replay-server.js';
-import { type RunningStack, startStack, upstreamEnv } from '../helpers/stack.js';
 
 /**
  * The web page (GET /) in headless Chromium against the real `npm start` stack, whose
  * upstreams are a replay server this test controls. Chromium is Debian's (`.ci/run`
  * installs it with apt-get), driven by playwright-core: no browser is ever downloaded.
  */
-const CHROMIUM = '/usr/bin/chromium';
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const hasChromium = existsSync(CHROMIUM);
 if (!hasChromium) {
+  // On a developer's machine the tier is optional; in CI a missing browser would turn the
+  // tier into a silent pass, so the suite fails instead.
+  if (/^(true|1)$/i.test(process.env.CI ?? '')) {
+    throw new Error(`${CHROMIUM} not found, and CI must run the browser tier (apt-get install chromium)`);
+  }
   console.warn(`BROWSER TESTS SKIPPED: ${CHROMIUM} not found (install Debian's chromium package)`);
 }
 

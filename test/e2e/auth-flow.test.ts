@@ -4,9 +4,9 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { NewClientCredentials } from '../../lib/auth/client-admin.js';
+import { type RunningStack, startStack } from '../../scripts/lib/local-stack.js';
 import { SERVICE_ROOT } from '../../scripts/lib/template.js';
 import { issueToken } from '../helpers/local-clients.js';
-import { type RunningStack, startStack } from '../helpers/stack.js';
 
 /**
  * Clients, tokens, the authorizer and quotas over HTTP on the real `npm start` stack

@@ -2,7 +2,9 @@ import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import type { NewClientCredentials } from '../../lib/auth/client-admin.js';
-import { assertMatchesContract, type ContractMatch, OPENAPI_PATH } from '../helpers/contract.js';
+import { assertMatchesContract, type ContractMatch, OPENAPI_PATH } from '../../scripts/lib/contract.js';
+import { type RunningStack, sleep, startStack, upstreamEnv } from '../../scripts/lib/local-stack.js';
+import { type ReplayServer, startReplayServer } from '../../scripts/lib/replay-server.js';
 import {
   basicAuthorization,
   createClientWithCli,
@@ -10,8 +12,6 @@ import {
   stopDatabaseOf,
   warmUpFunctions,
 } from '../helpers/local-clients.js';
-import { type ReplayServer, startReplayServer } from '../helpers/replay-server.js';
-import { type RunningStack, sleep, startStack, upstreamEnv } from '../helpers/stack.js';
 
 /**
  * Every route of openapi.yaml over HTTP on the real `npm start` stack, upstreams replayed

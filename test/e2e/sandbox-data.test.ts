@@ -3,8 +3,8 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { ratesClient } from '../helpers/api-client.js';
-import { type RunningStack, startStack } from '../helpers/stack.js';
+import { type RunningStack, startStack } from '../../scripts/lib/local-stack.js';
+import { ratesClient } from '../../scripts/lib/rates-client.js';
 
 /**
  * `npm start` and `npm run start:sandbox` on one data directory, one after the other, as a

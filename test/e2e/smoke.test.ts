@@ -2,6 +2,7 @@ import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { NewClientCredentials } from '../../lib/auth/client-admin.js';
+import { type RunningStack, startStack } from '../../scripts/lib/local-stack.js';
 import { SERVICE_ROOT } from '../../scripts/lib/template.js';
 import {
   createClientWithCli,
@@ -9,7 +10,6 @@ import {
   stopDatabaseOf,
   warmUpFunctions,
 } from '../helpers/local-clients.js';
-import { type RunningStack, startStack } from '../helpers/stack.js';
 
 /** `npm run smoke` against the real local stack (sandbox upstreams), healthy and then without its database. */
 
@@ -32,6 +32,8 @@ async function smoke(stack: RunningStack, client: NewClientCredentials): Promise
     // Generous per request: a function's first call here includes its cold start on a shared machine.
     '--timeout-ms',
     '30000',
+    // Speed is the bench's business: on a shared machine a bound on milliseconds measures the neighbours.
+    '--p95-ms=off',
   ];
   try {
     const { stdout } = await promisify(execFile)('npm', args, { cwd: SERVICE_ROOT, timeout: 170_000 });
@@ -80,7 +82,7 @@ describe('npm run smoke', () => {
     expect(run.stdout).toMatch(
       /^✓ bad parameters rejected — .* 400: "Unknown query parameter: smoke_unknown"$/m,
     );
-    expect(run.stdout).toMatch(/^✓ response time \(warm p95 of 20 < 1000 ms\) — p50 \d+ ms, p95 \d+ ms/m);
+    expect(run.stdout).toMatch(/^✓ response time \(warm p95 of 20 measured only\) — p50 \d+ ms, p95 \d+ ms/m);
     expect(run.stdout).toMatch(/^✓ values plausible — dof=20.5303, dof_para_pagos=20.5303, banxico=20.0777/m);
     // The captures are of different weeks: DOF of 2020-11-13, FIX of 2020-11-27.
     expect(run.stdout).toContain('– DOF(D) = FIX(previous banking day) — not checkable: DOF of 2020-11-13');

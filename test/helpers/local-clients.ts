@@ -5,6 +5,8 @@ import { promisify } from 'node:util';
 import type { NewClientCredentials } from '../../lib/auth/client-admin.js';
 import { SERVICE_ROOT } from '../../scripts/lib/template.js';
 
+export { basicAuthorization, issueToken } from '../../scripts/lib/rates-client.js';
+
 /** `npm run client:create -- --name … --plan …` against the stack whose data lives in `dataDir`. */
 export async function createClientWithCli(
   dataDir: string,
@@ -17,13 +19,6 @@ export async function createClientWithCli(
     { cwd: SERVICE_ROOT, env: { ...process.env, DATA_DIR: dataDir } },
   );
   return JSON.parse(stdout) as NewClientCredentials;
-}
-
-export function basicAuthorization(
-  client: Pick<NewClientCredentials, 'client_id' | 'client_secret'>,
-): string {
-  const pair = `${encodeURIComponent(client.client_id)}:${encodeURIComponent(client.client_secret)}`;
-  return `Basic ${Buffer.from(pair).toString('base64')}`;
 }
 
 /**
@@ -41,7 +36,10 @@ export function dynalitePidFor(dataDir: string): number | undefined {
       continue;
     }
     const pathIndex = args.indexOf('--path');
-    if (args.some((arg) => arg.endsWith(`dynalite${path.sep}cli.js`)) && args[pathIndex + 1] === wanted) {
+    if (
+      args.some((arg) => arg.endsWith(`${path.sep}dynalite-server.cjs`)) &&
+      args[pathIndex + 1] === wanted
+    ) {
       return Number(entry);
     }
   }
@@ -79,19 +77,4 @@ export async function warmUpFunctions(
       if (response.status !== 504) break;
     }
   }
-}
-
-/** POST /v1/auth/token with the client's Basic credentials; throws with the answer unless 200. */
-export async function issueToken(baseUrl: string, client: NewClientCredentials): Promise<string> {
-  const response = await fetch(`${baseUrl}/v1/auth/token`, {
-    method: 'POST',
-    headers: {
-      Authorization: basicAuthorization(client),
-      'Content-Type': 'application/x-www-form-urlencoded',
-    },
-    body: 'grant_type=client_credentials',
-  });
-  const text = await response.text();
-  if (response.status !== 200) throw new Error(`POST /v1/auth/token answered ${response.status}: ${text}`);
-  return (JSON.parse(text) as { access_token: string }).access_token;
 }

@@ -1,23 +1,7 @@
-import { createHttpClient } from '../../lib/http/outbound.js';
-import type { ProviderContext, UpstreamConfig } from '../../lib/providers/types.js';
+import { expect } from 'vitest';
+import { ProviderError } from '../../lib/providers/provider-error.js';
 
-/** A real client against a local server; every upstream URL points at `baseUrl`. */
-export function providerContextFor(
-  baseUrl: string,
-  overrides: Partial<UpstreamConfig> = {},
-): ProviderContext {
-  const config: UpstreamConfig = {
-    dofUrl: `${baseUrl}/tipcamb/tipCamMIAction.do`,
-    fixerBaseUrl: `${baseUrl}/api`,
-    fixerAccessKey: 'fixer-test-key-5f0c1d',
-    banxicoBaseUrl: `${baseUrl}/SieAPIRest/service/v1`,
-    banxicoToken: 'b'.repeat(64),
-    banxicoFormat: 'json',
-    timeoutMs: 1000,
-    ...overrides,
-  };
-  return { http: createHttpClient({ timeoutMs: config.timeoutMs }), config };
-}
+export { providerContextFor } from '../../scripts/lib/provider-context.js';
 
 /** The error a promise rejects with (or a marker if it resolves), so tests assert outside any catch. */
 export async function rejectionOf(promise: Promise<unknown>): Promise<unknown> {
@@ -37,4 +21,21 @@ export function thrownBy(fn: () => unknown): unknown {
     return error;
   }
   return new Error('expected a throw, got a value');
+}
+
+/** A provider error with this code (`timeout`, `layout_changed`, …). */
+export function expectProviderError(error: unknown, code: string): void {
+  expect(error).toBeInstanceOf(ProviderError);
+  expect(error).toMatchObject({ code });
+}
+
+/** Every rendering of an error and its causes, as a log line or a response might show it. */
+export function everythingShownOf(error: unknown): string {
+  const parts: string[] = [];
+  let current: unknown = error;
+  while (current instanceof Error) {
+    parts.push(String(current), current.message, current.stack ?? '', JSON.stringify(current));
+    current = current.cause;
+  }
+  return parts.join('\n');
 }

@@ -16,7 +16,7 @@ import {
 } from '../../lib/auth/client-admin.js';
 import { createDynamoClientStore } from '../../lib/auth/client-store.js';
 import { TOKEN_AUDIENCE, TOKEN_ISSUER } from '../../lib/auth/jwt.js';
-import { authorizerEvent } from '../helpers/authorizer-event.js';
+import { authorizerEvent } from '../../scripts/lib/authorizer-event.js';
 import { startTestTable, type TestTable } from '../helpers/dynalite-table.js';
 
 /**

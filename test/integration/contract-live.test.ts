@@ -1,9 +1,9 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { freePort } from '../../scripts/lib/local-db.js';
+import { refusedPort } from '../../scripts/lib/owned-ports.js';
+import { type ReplayServer, startReplayServer } from '../../scripts/lib/replay-server.js';
 import { SERVICE_ROOT } from '../../scripts/lib/template.js';
-import { type ReplayServer, startReplayServer } from '../helpers/replay-server.js';
 
 /** `npm run contract:live` as a pipeline runs it, never against a host outside this machine. */
 
@@ -32,7 +32,7 @@ describe('npm run contract:live', () => {
 
   beforeAll(async () => {
     replay = await startReplayServer({ fixerAccessKey: 'live-key', banxicoToken: 'live-token' });
-    closedPort = await freePort();
+    closedPort = refusedPort();
   });
 
   afterAll(async () => {

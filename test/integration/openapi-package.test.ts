@@ -5,7 +5,7 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { OPENAPI_PATH } from '../helpers/contract.js';
+import { OPENAPI_PATH } from '../../scripts/lib/contract.js';
 import { packageProd } from '../helpers/template.js';
 
 /** The `openapi` function as AWS would run it: its zip unpacked as the task root, nothing else around. */

@@ -1,24 +1,22 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { loadConfig } from '../../lib/config.js';
 import { createTableClient, type TableClient } from '../../lib/db/client.js';
 import { OutboundNetworkError } from '../../lib/http/outbound.js';
 import { ProviderError } from '../../lib/providers/provider-error.js';
 import { type CachedValue, createRateCacheStore, type RateCacheStore } from '../../lib/rates/cache-store.js';
 import type { ParsedRate, ParsedSource, SourceId } from '../../lib/rates/rate.js';
 import { createRateService, type RatePolicy, type RateServiceDeps } from '../../lib/rates/rate-service.js';
-import { answerRates } from '../../lib/rates/rates-route.js';
+import { answerRates, ratePolicyFrom } from '../../lib/rates/rates-route.js';
 import { readUpstreamStats } from '../../lib/rates/upstream-stats.js';
 import { ensureTable, startDynalite } from '../../scripts/lib/local-db.js';
 
 const HOUR = 3_600_000;
+/** The deployed policy (default configuration), with leases short enough for a test to outlive. */
 const POLICY: RatePolicy = {
-  maxStaleMs: 7 * 24 * HOUR,
-  fixerMinIntervalMs: 8 * HOUR,
-  fixerMonthlyBudget: 100,
-  retryLateMs: 15 * 60_000,
-  errorBackoffMs: 60_000,
+  ...ratePolicyFrom(loadConfig({})),
+  memoryTtlMs: 0,
   leaseMs: 8_000,
   waitForWinnerMs: 4_000,
-  pollIntervalMs: 50,
 };
 
 function rate(key: ParsedRate['key'], value: number, date: string, lastUpdated: string): ParsedRate {

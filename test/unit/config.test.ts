@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ConfigError, DEFAULT_UPSTREAMS, loadConfig } from '../../lib/config.js';
+import { ConfigError, loadConfig } from '../../lib/config.js';
 import { resolveSecrets } from '../../lib/secrets.js';
 
 const noParameters = async () => undefined;
@@ -11,7 +11,8 @@ describe('loadConfig', () => {
   it('defaults the upstreams to the real hosts', () => {
     const config = loadConfig({});
 
-    expect(config.upstream.dofUrl).toBe(DEFAULT_UPSTREAMS.dofUrl);
+    // The hosts and paths of UPSTREAMS.md; Fixer's free plan has no HTTPS.
+    expect(config.upstream.dofUrl).toBe('https://www.banxico.org.mx/tipcamb/tipCamMIAction.do');
     expect(config.upstream.fixerBaseUrl).toBe('http://data.fixer.io/api');
     expect(config.upstream.banxicoBaseUrl).toBe('https://www.banxico.org.mx/SieAPIRest/service/v1');
     expect(config.upstream.timeoutMs).toBe(3000);

@@ -12,8 +12,13 @@ import type { CachedValue } from '../../lib/rates/cache-store.js';
 import { buildRatesAnswer } from '../../lib/rates/envelope.js';
 import type { ParsedSource, SourceId } from '../../lib/rates/rate.js';
 import type { SourceOutcome } from '../../lib/rates/rate-service.js';
+import {
+  assertMatchesContract,
+  type ContractInput,
+  getContract,
+  OPENAPI_PATH,
+} from '../../scripts/lib/contract.js';
 import { readServerlessYaml, SERVICE_ROOT } from '../../scripts/lib/template.js';
-import { assertMatchesContract, type ContractInput, getContract, OPENAPI_PATH } from '../helpers/contract.js';
 import { DOF_CAPTURE, readCapture, readFixture, SIE_OPORTUNO_CAPTURE } from '../helpers/upstream-files.js';
 
 const yamlText = readFileSync(OPENAPI_PATH, 'utf8');

@@ -7,7 +7,7 @@ import { AuthorizerFaultError, authorizeRequest } from '../../../lib/auth/author
 import { createDynamoClientStore } from '../../../lib/auth/client-store.js';
 import { issueAccessToken } from '../../../lib/auth/jwt.js';
 import { logger } from '../../../lib/log.js';
-import { authorizerEvent } from '../../helpers/authorizer-event.js';
+import { authorizerEvent } from '../../../scripts/lib/authorizer-event.js';
 
 /**
  * The authorizer's two failure classes on its real output, with DynamoDB faults injected

@@ -5,6 +5,7 @@ import {
   OutboundTimeoutError,
   redactUrl,
 } from '../../../lib/http/outbound.js';
+import { refusedPort } from '../../../scripts/lib/owned-ports.js';
 import { answer, type LocalHttpServer, startLocalHttpServer } from '../../helpers/local-http-server.js';
 
 const SECRET = 'k3y-that-must-not-leak-0123456789';
@@ -60,10 +61,10 @@ describe('createHttpClient', () => {
       .catch((caught: unknown) => caught);
 
     // Assess
-    const elapsed = performance.now() - started;
+    // Never before the deadline; when after it depends on the machine, so only the error class says it was the deadline.
+    expect(performance.now() - started).toBeGreaterThanOrEqual(250);
     expect(error).toBeInstanceOf(OutboundTimeoutError);
-    expect(elapsed).toBeLessThan(300 + 200);
-    expect(elapsed).toBeGreaterThanOrEqual(250);
+    expect(error).toMatchObject({ timeoutMs: 300 });
   });
 
   it('ends a call to a server that trickles its body at the deadline', async () => {
@@ -75,16 +76,14 @@ describe('createHttpClient', () => {
       timers.push(setInterval(() => response.write('.'), 50));
     });
     const http = createHttpClient({ timeoutMs: 400 });
-    const started = performance.now();
 
     // Act
     const error = await http.get(`${server.url}/`).catch((caught: unknown) => caught);
 
-    // Assess
-    const elapsed = performance.now() - started;
+    // Assess: the trickle never stops, so only a deadline on the whole call can have ended it.
     for (const timer of timers) clearInterval(timer);
     expect(error).toBeInstanceOf(OutboundTimeoutError);
-    expect(elapsed).toBeLessThan(400 + 200);
+    expect(error).toMatchObject({ timeoutMs: 400 });
   });
 
   it('names method and URL in a timeout error with the access key redacted', async () => {
@@ -124,9 +123,7 @@ describe('createHttpClient', () => {
 
   it('reports a refused connection as a network error', async () => {
     // Prepare
-    const closed = await startLocalHttpServer(answer(200, ''));
-    const url = closed.url;
-    await closed.close();
+    const url = `http://127.0.0.1:${refusedPort()}`;
     const http = createHttpClient({ timeoutMs: 2000 });
 
     // Act

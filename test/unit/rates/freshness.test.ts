@@ -1,11 +1,12 @@
 import { describe, expect, it } from 'vitest';
+import { loadConfig } from '../../../lib/config.js';
 import {
-  DEFAULT_FIXER_MIN_INTERVAL_S,
   DEFAULT_FRESHNESS_POLICY,
   type FreshnessPolicy,
   freshnessFor,
   secondsUntil,
 } from '../../../lib/rates/freshness.js';
+import { ratePolicyFrom } from '../../../lib/rates/rates-route.js';
 
 const policy: FreshnessPolicy = { fixerMinIntervalMs: 8 * 3_600_000, retryLateMs: 15 * 60_000 };
 
@@ -217,14 +218,20 @@ describe('freshnessFor fixer', () => {
     expect(iso(freshness.freshUntil)).toBe('2026-11-25T23:00:00.000Z');
   });
 
-  it('spends at most 100 calls in a 31-day month at the default interval', () => {
-    // Act
-    const callsPerLongestMonth = Math.ceil((31 * 24 * 3600) / DEFAULT_FIXER_MIN_INTERVAL_S);
+  it('calls Fixer 93 times in a 31-day month with the default configuration, under the free 100', () => {
+    // Prepare: the policy the deployed service builds from an empty environment.
+    const deployed = ratePolicyFrom(loadConfig({}));
+    const monthStart = at('2026-12-01T06:00:00Z');
+    const monthEnd = at('2027-01-01T06:00:00Z');
 
-    // Assess
-    expect(callsPerLongestMonth).toBe(93);
-    expect(DEFAULT_FRESHNESS_POLICY.fixerMinIntervalMs).toBe(28_800_000);
-    expect(DEFAULT_FRESHNESS_POLICY.retryLateMs).toBe(900_000);
+    // Act: a refresh each time the last value stops being fresh, all month long.
+    let calls = 0;
+    for (let now = monthStart; now < monthEnd; calls += 1) {
+      now = freshnessFor('fixer', { dataDate: '2026-12-01', fetchedAt: now }, deployed).freshUntil;
+    }
+
+    // Assess: 31 × 24 h / 8 h (README: FIXER_MIN_INTERVAL_S), 7 calls left for retries.
+    expect(calls).toBe(93);
   });
 });
 

@@ -78,24 +78,47 @@ describe('the web page document', () => {
 });
 
 describe('GET / response', () => {
+  /** The CSP written from the spec: only the page's own inline script and style, by hash. */
+  const expectedCsp = () =>
+    [
+      "default-src 'none'",
+      `script-src ${hashOf(source('app.js'))}`,
+      `style-src ${hashOf(source('app.css'))}`,
+      "connect-src 'self'",
+      "img-src 'self' data:",
+      "base-uri 'none'",
+      "form-action 'none'",
+      "frame-ancestors 'none'",
+    ].join('; ');
+
   it('answers the page with the security headers', () => {
     const response = webPageResponse({ headers: {} });
     expect(response.statusCode).toBe(200);
-    expect(response.body).toBe(getPage().html);
+    expect(response.body).toMatch(/^<!doctype html>\s*<html lang="es-MX">/);
+    expect(response.body).toContain(source('app.js'));
     expect(response.headers).toMatchObject({
       'Content-Type': 'text/html; charset=utf-8',
-      'Content-Security-Policy': getPage().contentSecurityPolicy,
+      'Content-Security-Policy': expectedCsp(),
       'X-Content-Type-Options': 'nosniff',
       'Referrer-Policy': 'no-referrer',
       'Cache-Control': 'no-cache',
-      ETag: getPage().etag,
     });
+    // A strong validator of exactly this body: a changed page must get another ETag.
+    const body = response.body;
+    expect(response.headers?.ETag).toMatch(/^"[A-Za-z0-9_-]+"$/);
+    const changed = buildPage(['2020-11-16']);
+    expect(changed.html).not.toBe(body);
+    expect(webPageResponse({ headers: {} }, changed).headers?.ETag).not.toBe(response.headers?.ETag);
   });
 
-  it('answers 304 to a matching If-None-Match, with the same headers', () => {
-    const response = webPageResponse({ headers: { 'If-None-Match': `W/${getPage().etag}` } });
-    expect(response.statusCode).toBe(304);
-    expect(response.body).toBe('');
-    expect(response.headers?.['Content-Security-Policy']).toBe(getPage().contentSecurityPolicy);
+  it('answers 304 to a matching If-None-Match, weak or strong, with the same headers', () => {
+    const etag = String(webPageResponse({ headers: {} }).headers?.ETag);
+    for (const ifNoneMatch of [etag, `W/${etag}`, `"other", ${etag}`]) {
+      const response = webPageResponse({ headers: { 'If-None-Match': ifNoneMatch } });
+      expect(response.statusCode, ifNoneMatch).toBe(304);
+      expect(response.body).toBe('');
+      expect(response.headers?.['Content-Security-Policy']).toBe(expectedCsp());
+    }
+    expect(webPageResponse({ headers: { 'If-None-Match': '"other"' } }).statusCode).toBe(200);
   });
 });

@@ -1,10 +1,9 @@
-import { createClient } from '../../lib/auth/client-admin.js';
+import { createClient, type NewClientCredentials } from '../../lib/auth/client-admin.js';
 import { createDynamoClientStore } from '../../lib/auth/client-store.js';
 import { createTableClient } from '../../lib/db/client.js';
-import { readStackFile } from '../../scripts/lib/stack-file.js';
 import { assertMatchesContract, contractInput } from './contract.js';
-import { issueToken } from './local-clients.js';
-import type { RunningStack } from './stack.js';
+import type { RunningStack } from './local-stack.js';
+import { readStackFile } from './stack-file.js';
 
 export interface RatesClient {
   /** A request to a path under the stack's base URL (e.g. `/v1/rates`), authorized as one client. */
@@ -59,4 +58,26 @@ export async function ratesAuthHeaders(stack: RunningStack): Promise<Record<stri
     Authorization: `Bearer ${await issueToken(stack.baseUrl, credentials)}`,
     'x-api-key': credentials.api_key,
   };
+}
+
+export function basicAuthorization(
+  client: Pick<NewClientCredentials, 'client_id' | 'client_secret'>,
+): string {
+  const pair = `${encodeURIComponent(client.client_id)}:${encodeURIComponent(client.client_secret)}`;
+  return `Basic ${Buffer.from(pair).toString('base64')}`;
+}
+
+/** POST /v1/auth/token with the client's Basic credentials; throws with the answer unless 200. */
+export async function issueToken(baseUrl: string, client: NewClientCredentials): Promise<string> {
+  const response = await fetch(`${baseUrl}/v1/auth/token`, {
+    method: 'POST',
+    headers: {
+      Authorization: basicAuthorization(client),
+      'Content-Type': 'application/x-www-form-urlencoded',
+    },
+    body: 'grant_type=client_credentials',
+  });
+  const text = await response.text();
+  if (response.status !== 200) throw new Error(`POST /v1/auth/token answered ${response.status}: ${text}`);
+  return (JSON.parse(text) as { access_token: string }).access_token;
 }

@@ -3,8 +3,8 @@ import { mkdtempSync } from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { freePort } from '../../scripts/lib/local-db.js';
-import { SERVICE_ROOT } from '../../scripts/lib/template.js';
+import { takeOwnedPorts } from './owned-ports.js';
+import { SERVICE_ROOT } from './template.js';
 
 export interface RunningStack {
   baseUrl: string;
@@ -24,12 +24,37 @@ export interface StackOptions {
   timeoutMs?: number;
 }
 
-/** Starts the real `npm start` (or `start:sandbox`) on free ports, in a fresh data dir. */
+/** How many port pairs a start tries before giving up on EADDRINUSE. */
+const START_ATTEMPTS = 5;
+
+/**
+ * Starts the real `npm start` (or `start:sandbox`) in a fresh data dir, on ports this
+ * worker owns (scripts/lib/owned-ports.ts); a start that still meets EADDRINUSE (a port
+ * taken by something outside this run) is retried on the next ports.
+ */
 export async function startStack(options: StackOptions = {}): Promise<RunningStack> {
-  const port = await freePort();
-  let lambdaPort = await freePort();
-  while (lambdaPort === port) lambdaPort = await freePort();
   const baseDataDir = options.dataDir ?? mkdtempSync(path.join(os.tmpdir(), 'tdc-stack-'));
+  for (let attempt = 1; ; attempt++) {
+    const [port, lambdaPort] = takeOwnedPorts(2) as [number, number];
+    try {
+      return await launchStack(options, baseDataDir, port, lambdaPort);
+    } catch (error) {
+      if (!(error instanceof PortInUseError) || attempt === START_ATTEMPTS) throw error;
+      process.stderr.write(`[stack] ${error.message}; retrying on other ports\n`);
+    }
+  }
+}
+
+class PortInUseError extends Error {
+  override readonly name = 'PortInUseError';
+}
+
+async function launchStack(
+  options: StackOptions,
+  baseDataDir: string,
+  port: number,
+  lambdaPort: number,
+): Promise<RunningStack> {
   // The sandbox keeps its data beside the live stack's (scripts/start.ts).
   const dataDir = options.sandbox ? path.join(baseDataDir, 'sandbox') : baseDataDir;
   const child = spawn('npm', ['run', options.sandbox ? 'start:sandbox' : 'start'], {
@@ -67,7 +92,11 @@ export async function startStack(options: StackOptions = {}): Promise<RunningSta
     child.stdout?.on('data', onData);
     child.once('exit', (code) => {
       clearTimeout(timer);
-      reject(new Error(`npm start exited with ${code}:\n${output.slice(-3000)}`));
+      reject(
+        /EADDRINUSE/.test(output)
+          ? new PortInUseError(`port ${port} or ${lambdaPort} is in use`)
+          : new Error(`npm start exited with ${code}:\n${output.slice(-3000)}`),
+      );
     });
   });
 
