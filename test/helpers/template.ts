@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
@@ -10,11 +10,54 @@ export type Template = { Resources: Record<string, { Type: string; Properties?: 
 
 let packaged: Promise<{ dir: string; template: Template }> | undefined;
 
+const LOCK_DIR = path.join(SERVICE_ROOT, '.esbuild', 'package.lock');
+
+function lockHolderAlive(): boolean {
+  try {
+    const pid = Number(readFileSync(path.join(LOCK_DIR, 'pid'), 'utf8'));
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    // No pid file yet (the holder is between mkdir and write) counts as alive; ESRCH as dead.
+    return (error as NodeJS.ErrnoException).code !== 'ESRCH';
+  }
+}
+
+/**
+ * `serverless package` into `dir`, one at a time across test workers: serverless-esbuild
+ * copies every run's zips through the service's own `.serverless/` folder, so two runs at
+ * once (template tests and the canary test in parallel workers) remove each other's files.
+ * The lock is a directory holding the holder's pid; a dead holder's lock is taken over.
+ */
+export async function packageService(stage: string, dir: string, env: NodeJS.ProcessEnv): Promise<void> {
+  mkdirSync(path.dirname(LOCK_DIR), { recursive: true });
+  for (;;) {
+    try {
+      mkdirSync(LOCK_DIR);
+      break;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+      if (!lockHolderAlive()) rmSync(LOCK_DIR, { recursive: true, force: true });
+      else await new Promise((resolve) => setTimeout(resolve, 250));
+    }
+  }
+  try {
+    writeFileSync(path.join(LOCK_DIR, 'pid'), String(process.pid));
+    const cli = createRequire(import.meta.url).resolve('serverless/bin/serverless.js');
+    await promisify(execFile)(process.execPath, [cli, 'package', '--stage', stage, '--package', dir], {
+      cwd: SERVICE_ROOT,
+      env,
+      maxBuffer: 10 * 1024 * 1024,
+    });
+  } finally {
+    rmSync(LOCK_DIR, { recursive: true, force: true });
+  }
+}
+
 /** `serverless package --stage prod` once per test file, into a temp dir, without credentials. */
 export function packageProd(): Promise<{ dir: string; template: Template }> {
   packaged ??= (async () => {
     const dir = mkdtempSync(path.join(os.tmpdir(), 'tdc-package-'));
-    const cli = createRequire(import.meta.url).resolve('serverless/bin/serverless.js');
     const env: Record<string, string | undefined> = {
       ...process.env,
       ESBUILD_WORK_FOLDER: `.esbuild/package-${process.pid}`,
@@ -22,11 +65,7 @@ export function packageProd(): Promise<{ dir: string; template: Template }> {
     // Whatever the developer's shell holds must not leak into the deployable template.
     for (const name of ['JWT_SECRET', 'FIXER_ACCESS_KEY', 'BANXICO_TOKEN', 'DYNAMODB_ENDPOINT', 'TABLE_NAME'])
       delete env[name];
-    await promisify(execFile)(process.execPath, [cli, 'package', '--stage', 'prod', '--package', dir], {
-      cwd: SERVICE_ROOT,
-      env,
-      maxBuffer: 10 * 1024 * 1024,
-    });
+    await packageService('prod', dir, env);
     const template = JSON.parse(
       readFileSync(path.join(dir, 'cloudformation-template-update-stack.json'), 'utf8'),
     ) as Template;

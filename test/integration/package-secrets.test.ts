@@ -1,11 +1,10 @@
-import { execFile, execFileSync } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { SERVICE_ROOT } from '../../scripts/lib/template.js';
+import { packageService } from '../helpers/template.js';
 
 /**
  * Packaging with the developer's shell full of secrets and local settings: nothing of it may
@@ -36,17 +35,12 @@ const canaryFor = (name: string) => `canary${name.toLowerCase().replace(/_/g, ''
 
 async function packageWithCanaries(stage: string): Promise<string> {
   const dir = mkdtempSync(path.join(os.tmpdir(), `tdc-canary-${stage}-`));
-  const cli = createRequire(import.meta.url).resolve('serverless/bin/serverless.js');
   const env: Record<string, string | undefined> = {
     ...process.env,
     ESBUILD_WORK_FOLDER: `.esbuild/canary-${stage}-${process.pid}`,
   };
   for (const name of NAMES) env[name] = canaryFor(name);
-  await promisify(execFile)(process.execPath, [cli, 'package', '--stage', stage, '--package', dir], {
-    cwd: SERVICE_ROOT,
-    env,
-    maxBuffer: 10 * 1024 * 1024,
-  });
+  await packageService(stage, dir, env);
   return dir;
 }
 
