@@ -1,4 +1,4 @@
-/** html-encoding-sniffer 7 ships no types; its one export, as its README documents it. */
+/** html-encoding-sniffer 6 ships no types; its one export, as its README documents it. */
 declare module 'html-encoding-sniffer' {
   export default function sniffHTMLEncoding(
     bytes: Uint8Array,
