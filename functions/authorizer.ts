@@ -1,8 +1,15 @@
 import type { APIGatewayAuthorizerResult, APIGatewayRequestAuthorizerEvent } from 'aws-lambda';
 import { authorizeRequest } from '../lib/auth/authorize.js';
+import { rememberClientLookups } from '../lib/auth/client-cache.js';
 import { createDynamoClientStore } from '../lib/auth/client-store.js';
+import { getConfig } from '../lib/config.js';
 import { getTableClient } from '../lib/db/client.js';
 import { getSecrets } from '../lib/secrets.js';
+
+const getClient = rememberClientLookups(
+  (clientId) => createDynamoClientStore(getTableClient()).getClient(clientId),
+  { ttlMs: () => getConfig().auth.clientMemoryTtlMs, now: () => Date.now() },
+);
 
 /**
  * REQUEST authorizer for /v1/rates*: bearer token + the client's own x-api-key.
@@ -11,7 +18,7 @@ import { getSecrets } from '../lib/secrets.js';
  */
 export const handler = (event: APIGatewayRequestAuthorizerEvent): Promise<APIGatewayAuthorizerResult> =>
   authorizeRequest(event, {
-    getClient: (clientId) => createDynamoClientStore(getTableClient()).getClient(clientId),
+    getClient,
     jwtSecret: async () => (await getSecrets()).jwtSecret,
     now: Date.now,
   });

@@ -45,6 +45,10 @@ export interface AppConfig {
   quota: QuotaLimits;
   /** Lifetime of an issued access token (TOKEN_TTL_SECONDS, default 3600). */
   tokenTtlSeconds: number;
+  auth: {
+    /** AUTH_CLIENT_MEMORY_TTL_MS: how long an authorizer instance reuses a client lookup (default 5000, 0 = never). */
+    clientMemoryTtlMs: number;
+  };
 }
 
 export class ConfigError extends Error {
@@ -122,6 +126,7 @@ export function loadConfig(env: Env): AppConfig {
     },
     quota: { free: readPlanLimits(env, 'free'), pro: readPlanLimits(env, 'pro') },
     tokenTtlSeconds: readInteger(env, 'TOKEN_TTL_SECONDS', 3600, 60, 86_400),
+    auth: { clientMemoryTtlMs: readInteger(env, 'AUTH_CLIENT_MEMORY_TTL_MS', 5000, 0, 60_000) },
   };
 }
 

@@ -378,18 +378,30 @@ describe('the authorizer', () => {
     });
   });
 
-  it('follows key rotation and disabling at once', async () => {
+  it('follows key rotation and disabling once its client memory (AUTH_CLIENT_MEMORY_TTL_MS, 5 s) has passed', async () => {
     const frank = await createClient(admin(), { name: 'frank', plan: 'pro' });
     const token = await accessTokenFor(frank);
+    vi.useFakeTimers({ toFake: ['Date'], now: Date.now() });
+    try {
+      expect((await authorizer(withToken(token, frank.api_key))).usageIdentifierKey).toBe(frank.api_key);
+      const { api_key: newKey } = await rotateApiKey(admin(), frank.client_id);
 
-    const { api_key: newKey } = await rotateApiKey(admin(), frank.client_id);
-    expect((await authorizer(withToken(token, frank.api_key))).policyDocument.Statement[0]?.Effect).toBe(
-      'Deny',
-    );
-    expect((await authorizer(withToken(token, newKey))).usageIdentifierKey).toBe(newKey);
+      // Within the 5 s the instance still knows the old key (API Gateway itself caches 300 s).
+      vi.setSystemTime(Date.now() + 4_999);
+      expect((await authorizer(withToken(token, frank.api_key))).usageIdentifierKey).toBe(frank.api_key);
 
-    await disableClient(admin(), frank.client_id);
-    expect(((await refusal(withToken(token, newKey))) as Error).message).toBe('Unauthorized');
+      vi.setSystemTime(Date.now() + 1);
+      expect((await authorizer(withToken(token, frank.api_key))).policyDocument.Statement[0]?.Effect).toBe(
+        'Deny',
+      );
+      expect((await authorizer(withToken(token, newKey))).usageIdentifierKey).toBe(newKey);
+
+      await disableClient(admin(), frank.client_id);
+      vi.setSystemTime(Date.now() + 5_000);
+      expect(((await refusal(withToken(token, newKey))) as Error).message).toBe('Unauthorized');
+    } finally {
+      vi.useRealTimers();
+    }
   });
 });
 
