@@ -1,9 +1,9 @@
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { type RunningStack, startStack } from '../../scripts/lib/local-stack.js';
+import { refusedPort } from '../../scripts/lib/owned-ports.js';
 import { ratesClient } from '../../scripts/lib/rates-client.js';
 
 /**
@@ -11,16 +11,6 @@ import { ratesClient } from '../../scripts/lib/rates-client.js';
  * new user would run them: the sandbox's replayed 2020 values must never reach the live
  * stack, and the live stack's missing keys must not follow the sandbox.
  */
-
-/** A port nothing listens on, so the live stack's DOF call fails at once without network. */
-async function closedPort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const address = server.address();
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  if (address === null || typeof address === 'string') throw new Error('no port');
-  return address.port;
-}
 
 async function ratesOf(stack: RunningStack) {
   const api = await ratesClient(stack);
@@ -56,7 +46,7 @@ describe('the sandbox keeps its own data', () => {
     ]);
     await stack.stop();
 
-    const dofUrl = `http://127.0.0.1:${await closedPort()}/tipcamb/tipCamMIAction.do`;
+    const dofUrl = `http://127.0.0.1:${refusedPort()}/tipcamb/tipCamMIAction.do`;
     stack = await startStack({ dataDir: base, env: { ...noKeys, DOF_URL: dofUrl, START_VERBOSE: '1' } });
     expect(stack.output()).toContain(`(live upstreams, data in ${base})`);
     const live = await ratesOf(stack);

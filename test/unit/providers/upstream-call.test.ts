@@ -1,21 +1,11 @@
-import net from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { fetchBanxicoFix } from '../../../lib/providers/banxico.js';
 import { fetchDofRates } from '../../../lib/providers/dof.js';
 import { ProviderError } from '../../../lib/providers/provider-error.js';
 import { networkFailure } from '../../../lib/providers/upstream-call.js';
+import { refusedPort } from '../../../scripts/lib/owned-ports.js';
 import { answer, type LocalHttpServer, startLocalHttpServer } from '../../helpers/local-http-server.js';
 import { providerContextFor, rejectionOf } from '../../helpers/provider-context.js';
-
-/** A port nothing listens on: bound, then closed. */
-async function closedPort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const address = server.address();
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  if (address === null || typeof address === 'string') throw new Error('no port');
-  return address.port;
-}
 
 describe('an unreachable upstream says what failed', () => {
   let server: LocalHttpServer | undefined;
@@ -25,7 +15,7 @@ describe('an unreachable upstream says what failed', () => {
   });
 
   it('names a refused connection and the host', async () => {
-    const port = await closedPort();
+    const port = refusedPort();
     const ctx = providerContextFor(`http://127.0.0.1:${port}`);
 
     const error = await rejectionOf(fetchDofRates(ctx));
