@@ -873,6 +873,8 @@ main(values['bundles-only']).then(
   () => process.exit(0),
   (error: unknown) => {
     log(`crashed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+    // fetch's own message ("fetch failed") hides why: the cause names the socket error.
+    if (error instanceof Error && error.cause !== undefined) log(`cause: ${String(error.cause)}`);
     process.exit(1);
   },
 );
