@@ -6,7 +6,7 @@ import { getConfig } from '../lib/config.js';
 import { getTableClient } from '../lib/db/client.js';
 import { getSecrets } from '../lib/secrets.js';
 
-const getClient = rememberClientLookups(
+const clients = rememberClientLookups(
   (clientId) => createDynamoClientStore(getTableClient()).getClient(clientId),
   { ttlMs: () => getConfig().auth.clientMemoryTtlMs, now: () => Date.now() },
 );
@@ -18,7 +18,8 @@ const getClient = rememberClientLookups(
  */
 export const handler = (event: APIGatewayRequestAuthorizerEvent): Promise<APIGatewayAuthorizerResult> =>
   authorizeRequest(event, {
-    getClient,
+    getClient: clients.remembered,
+    getFreshClient: clients.fresh,
     jwtSecret: async () => (await getSecrets()).jwtSecret,
     now: Date.now,
   });

@@ -17,7 +17,10 @@ import { allowPolicy, denyPolicy, unauthorized } from './policy.js';
  * nothing. Nothing here logs the token or the key.
  */
 export interface AuthorizerDeps {
+  /** May answer from a short memory (lib/auth/client-cache.ts). */
   getClient: ClientStore['getClient'];
+  /** A read of the table: a refusal is decided only on it, so a remembered lookup never refuses. */
+  getFreshClient?: ClientStore['getClient'];
   jwtSecret: () => Promise<string>;
   now: () => number;
 }
@@ -57,7 +60,9 @@ async function decide(
   if (apiKey === undefined || apiKey === '') throw new RefusedError('no API key');
 
   const verified = verifyAccessToken(token, { secret: await deps.jwtSecret(), nowMs: deps.now() });
-  const client = await deps.getClient(verified.clientId);
+  let client = await deps.getClient(verified.clientId);
+  const passes = client !== undefined && !client.disabled && constantTimeEquals(apiKey, client.apiKey);
+  if (!passes && deps.getFreshClient !== undefined) client = await deps.getFreshClient(verified.clientId);
   if (client === undefined) throw new RefusedError('unknown client');
   if (client.disabled) throw new RefusedError('client disabled');
 

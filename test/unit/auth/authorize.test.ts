@@ -129,3 +129,36 @@ describe('the authorizer, server faults', () => {
     expect(error.message).not.toBe('Unauthorized');
   });
 });
+
+describe('a remembered client lookup', () => {
+  const stale = { clientId: CLIENT_ID, name: 'acme', secretHash: 'h', plan: 'free' as const, createdAt: '' };
+
+  it('refuses only on a fresh read: a rotated key or a re-enabled client passes at once', async () => {
+    const fresh = vi.fn(async () => ({ ...stale, apiKey: API_KEY, disabled: false }));
+    for (const remembered of [
+      { ...stale, apiKey: 'b'.repeat(48), disabled: false },
+      { ...stale, apiKey: API_KEY, disabled: true },
+      undefined,
+    ]) {
+      const policy = await authorizeRequest(withCredentials(), {
+        getClient: async () => remembered,
+        getFreshClient: fresh,
+        jwtSecret: async () => SECRET,
+        now: () => NOW,
+      });
+      expect(policy.usageIdentifierKey).toBe(API_KEY);
+    }
+    expect(fresh).toHaveBeenCalledTimes(3);
+  });
+
+  it('makes no fresh read for a caller it lets through', async () => {
+    const fresh = vi.fn(async () => undefined);
+    const policy = await authorizeRequest(withCredentials(), {
+      getClient: async () => ({ ...stale, apiKey: API_KEY, disabled: false }),
+      getFreshClient: fresh,
+      jwtSecret: async () => SECRET,
+      now: () => NOW,
+    });
+    expect([policy.usageIdentifierKey, fresh.mock.calls.length]).toEqual([API_KEY, 0]);
+  });
+});

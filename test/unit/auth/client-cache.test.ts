@@ -27,7 +27,10 @@ describe('rememberClientLookups', () => {
   it('reads a client once within the time to live, again after it', async () => {
     let nowMs = 0;
     const store = countingStore(async () => client);
-    const getClient = rememberClientLookups(store.getClient, { ttlMs: () => 5000, now: () => nowMs });
+    const { remembered: getClient } = rememberClientLookups(store.getClient, {
+      ttlMs: () => 5000,
+      now: () => nowMs,
+    });
 
     await getClient(client.clientId);
     nowMs = 4999;
@@ -45,7 +48,10 @@ describe('rememberClientLookups', () => {
       if (fail) throw new Error('database down');
       return client;
     });
-    const getClient = rememberClientLookups(store.getClient, { ttlMs: () => 5000, now: () => 0 });
+    const { remembered: getClient } = rememberClientLookups(store.getClient, {
+      ttlMs: () => 5000,
+      now: () => 0,
+    });
 
     await expect(getClient(client.clientId)).rejects.toThrow('database down');
     fail = false;
@@ -55,7 +61,10 @@ describe('rememberClientLookups', () => {
 
   it('reads every time with a time to live of 0', async () => {
     const store = countingStore(async () => client);
-    const getClient = rememberClientLookups(store.getClient, { ttlMs: () => 0, now: () => 0 });
+    const { remembered: getClient } = rememberClientLookups(store.getClient, {
+      ttlMs: () => 0,
+      now: () => 0,
+    });
 
     await getClient(client.clientId);
     await getClient(client.clientId);
@@ -64,7 +73,10 @@ describe('rememberClientLookups', () => {
 
   it('forgets the oldest client past the limit', async () => {
     const store = countingStore(async () => client);
-    const getClient = rememberClientLookups(store.getClient, { ttlMs: () => 5000, now: () => 0 });
+    const { remembered: getClient } = rememberClientLookups(store.getClient, {
+      ttlMs: () => 5000,
+      now: () => 0,
+    });
 
     for (let i = 0; i <= MAX_REMEMBERED_CLIENTS; i += 1) await getClient(`cl_${i}`);
     await getClient(`cl_${MAX_REMEMBERED_CLIENTS}`);
@@ -73,9 +85,25 @@ describe('rememberClientLookups', () => {
     expect(store.calls).toHaveLength(MAX_REMEMBERED_CLIENTS + 2);
   });
 
+  it('replaces what it remembers with a fresh read', async () => {
+    let current: Client = client;
+    const store = countingStore(async () => current);
+    const lookups = rememberClientLookups(store.getClient, { ttlMs: () => 5000, now: () => 0 });
+
+    await lookups.remembered(client.clientId);
+    current = { ...client, apiKey: 'rotated' };
+    expect((await lookups.remembered(client.clientId))?.apiKey).toBe('key');
+    expect((await lookups.fresh(client.clientId))?.apiKey).toBe('rotated');
+    expect((await lookups.remembered(client.clientId))?.apiKey).toBe('rotated');
+    expect(store.calls).toHaveLength(2);
+  });
+
   it('keeps clients apart', async () => {
     const store = countingStore(async () => undefined);
-    const getClient = rememberClientLookups(store.getClient, { ttlMs: () => 5000, now: () => 0 });
+    const { remembered: getClient } = rememberClientLookups(store.getClient, {
+      ttlMs: () => 5000,
+      now: () => 0,
+    });
 
     await getClient('cl_a');
     await getClient('cl_b');
