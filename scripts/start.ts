@@ -7,12 +7,13 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import net from 'node:net';
 import path from 'node:path';
 import { loadConfig, readInteger, readOrCreateLocalSecret } from '../lib/config.js';
 import { parseCommandLine } from './lib/cli.js';
 import { ensureDemoClient } from './lib/demo-client.js';
 import { EXIT_WITH_PARENT, ensureTable, startDynalite } from './lib/local-db.js';
-import { removeStackFile, writeStackFile } from './lib/stack-file.js';
+import { isStackRunning, readStackFile, removeStackFile, writeStackFile } from './lib/stack-file.js';
 import { SERVICE_ROOT } from './lib/template.js';
 
 const USAGE = `Usage:
@@ -144,8 +145,44 @@ function claimDataDir() {
   writeFileSync(marker, `${kind}\n`);
 }
 
+/** Whether something already listens on 127.0.0.1:`candidate` (a bind there fails). */
+function portTaken(candidate: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const probe = net.createServer();
+    probe.once('error', (error: NodeJS.ErrnoException) => resolve(error.code === 'EADDRINUSE'));
+    probe.listen(candidate, '127.0.0.1', () => probe.close(() => resolve(false)));
+  });
+}
+
+/**
+ * Refuses to start over a running stack, before anything is touched: a second start on
+ * the same ports used to delete the first one's build folder (every route then answered
+ * 502) and to print a "ready" line that the first stack's health check had earned. The
+ * message keeps the word EADDRINUSE, which scripts/lib/local-stack.ts retries on.
+ */
+async function refuseRunningStack() {
+  const running = readStackFile(dataDir);
+  if (running !== undefined && running.pid !== process.pid && isStackRunning(running)) {
+    throw new Error(
+      `a stack already runs from ${shown(dataDir)} (pid ${running.pid}, ${running.baseUrl}); stop it first`,
+    );
+  }
+  for (const [name, candidate] of [
+    ['PORT', port],
+    ['LAMBDA_PORT', lambdaPort],
+  ] as const) {
+    if (await portTaken(candidate)) {
+      throw new Error(
+        `port ${candidate} (${name}) is already in use (EADDRINUSE): another stack? ` +
+          'Stop it, or start this one on other ports, e.g. PORT=3100 LAMBDA_PORT=3102 npm start',
+      );
+    }
+  }
+}
+
 async function main() {
   mkdirSync(dataDir, { recursive: true });
+  await refuseRunningStack();
   claimDataDir();
 
   if (sandbox) {

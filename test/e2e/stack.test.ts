@@ -1,10 +1,12 @@
-import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isListening, type RunningStack, sleep, startStack } from '../../scripts/lib/local-stack.js';
 import { readStackFile } from '../../scripts/lib/stack-file.js';
+import { SERVICE_ROOT } from '../../scripts/lib/template.js';
 
 const PROBLEM = 'application/problem+json';
 
@@ -154,6 +156,27 @@ describe('the local stack (npm start)', () => {
       await second.stop();
     }
   }, 180_000);
+
+  it('refuses a second start on the same ports and leaves the first stack serving', async () => {
+    const dataDir = mkdtempSync(path.join(os.tmpdir(), 'tdc-second-'));
+    const result = spawnSync(process.execPath, ['--import', 'tsx', 'scripts/start.ts'], {
+      cwd: SERVICE_ROOT,
+      env: {
+        ...process.env,
+        PORT: String(stack.port),
+        LAMBDA_PORT: String(stack.lambdaPort),
+        DATA_DIR: dataDir,
+      },
+      encoding: 'utf8',
+      timeout: 60_000,
+    });
+
+    expect(result.status).toBe(1);
+    expect(result.stdout).not.toContain('ready');
+    expect(result.stderr).toContain(`port ${stack.port} (PORT) is already in use (EADDRINUSE)`);
+    const health = await fetch(`${stack.baseUrl}/v1/health`);
+    expect(health.status).toBe(200);
+  }, 90_000);
 });
 
 describe('stopping and losing the database', () => {
