@@ -18,10 +18,13 @@ export interface TokenRequest {
   body: string | null;
   /** The caller the brake slows down (API Gateway's source IP); absent in hand-made events. */
   sourceIp: string | undefined;
+  /** Names of query parameters sent: the endpoint takes none (RFC 6749 §3.2 sends them in the body). */
+  queryNames?: readonly string[];
 }
 
 export function tokenRequestFrom(
-  event: Pick<APIGatewayProxyEvent, 'headers' | 'body' | 'isBase64Encoded' | 'requestContext'>,
+  event: Pick<APIGatewayProxyEvent, 'headers' | 'body' | 'isBase64Encoded' | 'requestContext'> &
+    Partial<Pick<APIGatewayProxyEvent, 'queryStringParameters'>>,
 ): TokenRequest {
   const body =
     event.body !== null && event.isBase64Encoded
@@ -32,6 +35,7 @@ export function tokenRequestFrom(
     contentType: header(event, 'content-type'),
     body,
     sourceIp: event.requestContext?.identity?.sourceIp || undefined,
+    queryNames: Object.keys(event.queryStringParameters ?? {}),
   };
 }
 
@@ -131,6 +135,13 @@ export async function respondToTokenRequest(
   request: TokenRequest,
   deps: TokenEndpointDeps,
 ): Promise<APIGatewayProxyResult> {
+  const queryNames = request.queryNames ?? [];
+  if (queryNames.length > 0) {
+    return invalidRequest(
+      `Unknown query parameter${queryNames.length > 1 ? 's' : ''}: ${[...queryNames].sort().join(', ')}; ` +
+        'send grant_type in the form body.',
+    );
+  }
   let params: Map<string, string>;
   try {
     params = parseParameters(request.contentType, request.body);

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { APIGatewayProxyEvent } from 'aws-lambda';
 import { badRequest } from './problem.js';
 
@@ -19,4 +20,20 @@ export function header(event: Pick<APIGatewayProxyEvent, 'headers'>, name: strin
     if (key.toLowerCase() === wanted && value !== undefined) return value;
   }
   return undefined;
+}
+
+/** A strong ETag for a body: the first 27 base64url characters of its SHA-256, quoted. */
+export function etagOf(body: string): string {
+  return `"${createHash('sha256').update(body).digest('base64url').slice(0, 27)}"`;
+}
+
+/**
+ * Whether `If-None-Match` matches the current representation's `etag`, so the answer is a
+ * 304 (RFC 9110 §13.1.2): `*` matches any current representation; otherwise a list of
+ * tags compared weakly (a `W/` prefix ignored). Callers only ask when they have a 200 to give.
+ */
+export function ifNoneMatchHits(event: Pick<APIGatewayProxyEvent, 'headers'>, etag: string): boolean {
+  const value = header(event, 'if-none-match')?.trim();
+  if (value === undefined) return false;
+  return value === '*' || value.split(',').some((tag) => tag.trim().replace(/^W\//, '') === etag);
 }

@@ -1,11 +1,11 @@
-import { createHash, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import type { APIGatewayProxyResult } from 'aws-lambda';
 import { type AppConfig, getConfig } from '../config.js';
 import { getTableClient } from '../db/client.js';
 import { httpHandler } from '../http/handler.js';
 import { serviceUnavailable } from '../http/problem.js';
 import { enforceQuota } from '../http/quota-middleware.js';
-import { header, rejectUnknownQuery } from '../http/request.js';
+import { etagOf, ifNoneMatchHits, rejectUnknownQuery } from '../http/request.js';
 import { describeError, logger } from '../log.js';
 import { notConfigured } from '../providers/credentials.js';
 import { providers } from '../providers/registry.js';
@@ -103,13 +103,9 @@ export async function answerRates(
     });
   }
   const body = JSON.stringify(answer.body);
-  const etag = `"${createHash('sha256').update(body).digest('base64url').slice(0, 27)}"`;
+  const etag = etagOf(body);
   const headers = { ETag: etag, 'Cache-Control': `private, max-age=${answer.maxAgeSeconds}` };
-  const ifNoneMatch = header(event, 'if-none-match');
-  // RFC 9110 §13.1.2: `*` matches any current representation (there is one: we have a 200 to give).
-  const matches =
-    ifNoneMatch?.trim() === '*' ||
-    ifNoneMatch?.split(',').some((tag) => tag.trim().replace(/^W\//, '') === etag);
+  const matches = ifNoneMatchHits(event, etag);
   if (matches) {
     return { statusCode: 304, headers, body: '' };
   }

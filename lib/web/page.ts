@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { APIGatewayProxyResult } from 'aws-lambda';
-import { header } from '../http/request.js';
+import { etagOf, ifNoneMatchHits } from '../http/request.js';
 import { isBankingDay } from '../rates/banking-calendar.js';
 // The page's sources are real files. `?raw` is for Vitest, the `type: 'text'` attribute for
 // esbuild (which ignores the suffix): both give the file's text, so tests see what Lambda serves.
@@ -71,7 +71,7 @@ export function buildPage(holidays: readonly string[]): WebPage {
     "form-action 'none'",
     "frame-ancestors 'none'",
   ].join('; ');
-  const etag = `"${createHash('sha256').update(html).digest('base64url').slice(0, 27)}"`;
+  const etag = etagOf(html);
   return { html, contentSecurityPolicy, etag };
 }
 
@@ -101,8 +101,7 @@ export function webPageResponse(
   page: WebPage = getPage(),
 ): APIGatewayProxyResult {
   const headers = securityHeaders(page);
-  const ifNoneMatch = header({ headers: event.headers ?? {} }, 'if-none-match');
-  if (ifNoneMatch?.split(',').some((tag) => tag.trim().replace(/^W\//, '') === page.etag)) {
+  if (ifNoneMatchHits({ headers: event.headers ?? {} }, page.etag)) {
     return { statusCode: 304, headers, body: '' };
   }
   return {

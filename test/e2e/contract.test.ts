@@ -131,6 +131,13 @@ describe('the API answers as openapi.yaml says', () => {
     expect(document.status).toBe(200);
     expect(JSON.parse(document.body)).toEqual(parse(readFileSync(OPENAPI_PATH, 'utf8')));
     expect((await call('/v1/openapi.json?format=yaml')).status).toBe(400);
+    const page = await call('/?lang=en');
+    expect([page.status, JSON.parse(page.body).detail]).toEqual([400, 'Unknown query parameter: lang']);
+    const pageTag = (await call('/')).headers.get('etag');
+    expect([pageTag, (await call('/', { headers: { 'If-None-Match': '*' } })).status]).toEqual([
+      expect.stringMatching(/^"[\w-]+"$/),
+      304,
+    ]);
   });
 
   it('POST /v1/auth/token: a token, and each RFC 6749 error', async () => {

@@ -206,6 +206,26 @@ describe('POST /v1/auth/token', () => {
     });
   });
 
+  it('answers invalid_request 400 naming a query parameter (the endpoint takes none)', async () => {
+    const response = await tokenHandler(
+      {
+        ...tokenRequest({
+          authorization: basic(bob.client_id, bob.client_secret),
+          body: 'grant_type=client_credentials',
+          contentType: FORM,
+        }),
+        queryStringParameters: { x: '1' },
+      },
+      {} as Context,
+    );
+
+    expect(response.statusCode).toBe(400);
+    expect(JSON.parse(response.body)).toEqual({
+      error: 'invalid_request',
+      error_description: 'Unknown query parameter: x; send grant_type in the form body.',
+    });
+  });
+
   it('answers unsupported_grant_type 400 for another grant', async () => {
     const response = await tokenHandler(
       tokenRequest({

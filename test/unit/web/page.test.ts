@@ -121,4 +121,9 @@ describe('GET / response', () => {
     }
     expect(webPageResponse({ headers: { 'If-None-Match': '"other"' } }).statusCode).toBe(200);
   });
+
+  it('answers 304 to If-None-Match: * (RFC 9110 §13.1.2: any current representation matches)', () => {
+    const response = webPageResponse({ headers: { 'if-none-match': ' * ' } });
+    expect([response.statusCode, response.body]).toEqual([304, '']);
+  });
 });
