@@ -11,6 +11,7 @@
  * --stage <name> they use AWS: the stage's table and its API Gateway usage plans.
  * stdout carries only the JSON answer; messages go to stderr.
  */
+import path from 'node:path';
 import { createApiGatewayKeyRegistry } from '../lib/auth/api-gateway-keys.js';
 import {
   type ApiKeyRegistry,
@@ -22,7 +23,7 @@ import {
 } from '../lib/auth/client-admin.js';
 import { createDynamoClientStore } from '../lib/auth/client-store.js';
 import { createTableClient } from '../lib/db/client.js';
-import { isPlan, PLANS } from '../lib/quota/rule.js';
+import { isPlan, PLANS, type Plan } from '../lib/quota/rule.js';
 import { exitWithUsage, parseCommandLine, UsageError } from './lib/cli.js';
 import { isStackRunning, localDataDir, readStackFile } from './lib/stack-file.js';
 
@@ -47,6 +48,13 @@ Options:
 
 The secret is shown once, at creation. stdout carries only the JSON answer; messages go
 to stderr. Exit 0 on success, 1 on failure, 2 on a wrong command line.`;
+
+/** The command that starts the stack of `dataDir` again: the sandbox keeps its data in `<dir>/sandbox`. */
+function restartCommand(dataDir: string): string {
+  const port = process.env.PORT?.trim();
+  const prefix = port && port !== '3000' ? `PORT=${port} ` : '';
+  return dataDir.endsWith(`${path.sep}sandbox`) ? `${prefix}npm run start:sandbox` : `${prefix}npm start`;
+}
 
 async function connect(values: {
   stage?: string | undefined;
@@ -75,7 +83,7 @@ async function connect(values: {
   if (!isStackRunning(stack)) {
     throw new Error(
       `The local stack in ${dataDir} is not running: its process ${stack.pid} is gone (killed without ` +
-        'cleaning up; stack.json is stale). Start it again with npm start, or pass --stage.',
+        `cleaning up; stack.json is stale). Start it again (${restartCommand(dataDir)}), or pass --stage.`,
     );
   }
   const table = createTableClient({
@@ -89,6 +97,24 @@ async function connect(values: {
 function required(value: string | undefined, flag: string): string {
   if (value === undefined || value.trim() === '') throw new UsageError(`--${flag} is required`);
   return value.trim();
+}
+
+type Action =
+  | { command: 'create'; name: string; plan: Plan }
+  | { command: 'list' }
+  | { command: 'disable' | 'rotate-key'; clientId: string };
+
+/** The whole command line checked before any stack or AWS is reached: a wrong option is exit 2 either way. */
+function checkedAction(
+  command: (typeof COMMANDS)[number],
+  values: { name?: string | undefined; plan?: string | undefined; 'client-id'?: string | undefined },
+): Action {
+  if (command === 'list') return { command };
+  if (command !== 'create') return { command, clientId: required(values['client-id'], 'client-id') };
+  const name = required(values.name, 'name');
+  const plan = values.plan ?? 'free';
+  if (!isPlan(plan)) throw new UsageError(`--plan must be one of ${PLANS.join(', ')}`);
+  return { command, name, plan };
 }
 
 async function main(argv: string[]): Promise<unknown> {
@@ -109,26 +135,22 @@ async function main(argv: string[]): Promise<unknown> {
     argv,
   );
   const [command, ...extra] = positionals;
-  if (!COMMANDS.some((known) => known === command)) {
-    throw new UsageError(`the command must be one of ${COMMANDS.join(', ')}`);
-  }
+  const known = COMMANDS.find((name) => name === command);
+  if (known === undefined) throw new UsageError(`the command must be one of ${COMMANDS.join(', ')}`);
   if (extra.length > 0) throw new UsageError(`unexpected argument: ${extra.join(' ')}`);
+  const action = checkedAction(known, values);
   const { table, registry } = await connect(values);
   const deps: ClientAdminDeps = { store: createDynamoClientStore(table), registry, now: () => new Date() };
   try {
-    switch (command) {
-      case 'create': {
-        const name = required(values.name, 'name');
-        const plan = values.plan ?? 'free';
-        if (!isPlan(plan)) throw new UsageError(`--plan must be one of ${PLANS.join(', ')}`);
-        return await createClient(deps, { name, plan });
-      }
+    switch (action.command) {
+      case 'create':
+        return await createClient(deps, { name: action.name, plan: action.plan });
       case 'list':
         return await listClients(deps);
       case 'disable':
-        return await disableClient(deps, required(values['client-id'], 'client-id'));
+        return await disableClient(deps, action.clientId);
       default:
-        return await rotateApiKey(deps, required(values['client-id'], 'client-id'));
+        return await rotateApiKey(deps, action.clientId);
     }
   } finally {
     table.doc.destroy();

@@ -1,5 +1,5 @@
 import { execFile, spawnSync } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdirSync, mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -148,5 +148,44 @@ describe('the client admin commands', () => {
       `The local stack in ${staleDir} is not running: its process ${deadPid} is gone`,
     );
     expect(result.stderr).not.toContain('ECONNREFUSED');
+  });
+
+  it('checks the command line before looking for a stack: a wrong option is exit 2 without one', async () => {
+    const noStackDir = mkdtempSync(path.join(os.tmpdir(), 'tdc-nostack-'));
+    const run = (args: string[]) =>
+      promisify(execFile)(
+        process.execPath,
+        ['--import', 'tsx', 'scripts/client.ts', ...args, '--data-dir', noStackDir],
+        { cwd: SERVICE_ROOT, env: { ...process.env, NODE_NO_WARNINGS: '1' } },
+      ).catch((error: { stdout: string; stderr: string; code: number }) => error);
+
+    const [badPlan, noClientId] = await Promise.all([
+      run(['create', '--name', 'x', '--plan', 'gold']),
+      run(['disable']),
+    ]);
+    expect(badPlan).toMatchObject({ code: 2, stdout: '' });
+    expect(badPlan.stderr).toContain('--plan must be one of free, pro');
+    expect(noClientId).toMatchObject({ code: 2, stdout: '' });
+    expect(noClientId.stderr).toContain('--client-id is required');
+  });
+
+  it('names start:sandbox when the stale stack was a sandbox', async () => {
+    const sandboxDir = path.join(mkdtempSync(path.join(os.tmpdir(), 'tdc-stale-')), 'sandbox');
+    mkdirSync(sandboxDir);
+    writeStackFile(sandboxDir, {
+      dynamodbEndpoint: 'http://127.0.0.1:1',
+      tableName: 'gone',
+      baseUrl: 'http://127.0.0.1:1',
+      pid: spawnSync(process.execPath, ['-e', '']).pid,
+    });
+
+    const result = await promisify(execFile)(
+      process.execPath,
+      ['--import', 'tsx', 'scripts/client.ts', 'list', '--data-dir', sandboxDir],
+      { cwd: SERVICE_ROOT, env: { ...process.env, NODE_NO_WARNINGS: '1', PORT: '' } },
+    ).catch((error: { stdout: string; stderr: string; code: number }) => error);
+
+    expect(result).toMatchObject({ code: 1, stdout: '' });
+    expect(result.stderr).toContain('Start it again (npm run start:sandbox), or pass --stage.');
   });
 });
