@@ -162,6 +162,11 @@ function portTaken(candidate: number): Promise<boolean> {
  */
 async function refuseRunningStack() {
   const running = readStackFile(dataDir);
+  // A stack stopped a moment ago (Ctrl-C, then npm start again) may still be stopping its
+  // children: give it the 5 s its stop allows them, plus a margin, before calling it running.
+  for (let waited = 0; running !== undefined && isStackRunning(running) && waited < 8000; waited += 250) {
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
   if (running !== undefined && running.pid !== process.pid && isStackRunning(running)) {
     throw new Error(
       `a stack already runs from ${shown(dataDir)} (pid ${running.pid}, ${running.baseUrl}); stop it first`,
@@ -222,6 +227,7 @@ async function main() {
     tableName: config.tableName,
     baseUrl: `http://127.0.0.1:${port}`,
     pid: process.pid,
+    lambdaPort,
   });
   cleanups.push(() => removeStackFile(dataDir));
   const demoClient = await ensureDemoClient(dataDir, config);

@@ -11,6 +11,8 @@ export interface StackInfo {
   tableName: string;
   baseUrl: string;
   pid: number;
+  /** serverless-offline's Lambda invoke port (npm run refresh); absent in older files. */
+  lambdaPort?: number;
 }
 
 const FILE = 'stack.json';
@@ -38,13 +40,14 @@ export function readStackFile(dataDir: string): StackInfo | undefined {
     return undefined;
   }
   if (typeof parsed !== 'object' || parsed === null) return undefined;
-  const { dynamodbEndpoint, tableName, baseUrl, pid } = parsed as Record<string, unknown>;
+  const { dynamodbEndpoint, tableName, baseUrl, pid, lambdaPort } = parsed as Record<string, unknown>;
   if (typeof dynamodbEndpoint !== 'string' || typeof tableName !== 'string') return undefined;
   return {
     dynamodbEndpoint,
     tableName,
     baseUrl: typeof baseUrl === 'string' ? baseUrl : '',
     pid: typeof pid === 'number' ? pid : 0,
+    ...(typeof lambdaPort === 'number' ? { lambdaPort } : {}),
   };
 }
 

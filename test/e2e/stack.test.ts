@@ -157,6 +157,22 @@ describe('the local stack (npm start)', () => {
     }
   }, 180_000);
 
+  it('lets npm run refresh find the stack through its data directory, as client:* do', () => {
+    const env: NodeJS.ProcessEnv = { ...process.env, DATA_DIR: stack.dataDir };
+    delete env.LAMBDA_PORT;
+    delete env.PORT;
+    const result = spawnSync(process.execPath, ['--import', 'tsx', 'scripts/refresh.ts'], {
+      cwd: SERVICE_ROOT,
+      env,
+      encoding: 'utf8',
+      timeout: 60_000,
+    });
+
+    expect(result.stderr).not.toContain('no local stack');
+    expect(result.status).toBe(0);
+    expect(() => JSON.parse(result.stdout)).not.toThrow();
+  }, 90_000);
+
   it('refuses a second start on the same ports and leaves the first stack serving', async () => {
     const dataDir = mkdtempSync(path.join(os.tmpdir(), 'tdc-second-'));
     const result = spawnSync(process.execPath, ['--import', 'tsx', 'scripts/start.ts'], {
