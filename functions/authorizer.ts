@@ -2,6 +2,7 @@ import type { APIGatewayAuthorizerResult, APIGatewayRequestAuthorizerEvent } fro
 import { authorizeRequest } from '../lib/auth/authorize.js';
 import { rememberClientLookups } from '../lib/auth/client-cache.js';
 import { createDynamoClientStore } from '../lib/auth/client-store.js';
+import { rememberVerifiedTokens } from '../lib/auth/jwt.js';
 import { getConfig } from '../lib/config.js';
 import { getTableClient } from '../lib/db/client.js';
 import { getSecrets } from '../lib/secrets.js';
@@ -10,6 +11,8 @@ const clients = rememberClientLookups(
   (clientId) => createDynamoClientStore(getTableClient()).getClient(clientId),
   { ttlMs: () => getConfig().auth.clientMemoryTtlMs, now: () => Date.now() },
 );
+
+const verifyToken = rememberVerifiedTokens();
 
 /**
  * REQUEST authorizer for /v1/rates*: bearer token + the client's own x-api-key.
@@ -20,6 +23,7 @@ export const handler = (event: APIGatewayRequestAuthorizerEvent): Promise<APIGat
   authorizeRequest(event, {
     getClient: clients.remembered,
     getFreshClient: clients.fresh,
+    verifyToken,
     jwtSecret: async () => (await getSecrets()).jwtSecret,
     now: Date.now,
   });

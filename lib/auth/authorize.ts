@@ -23,6 +23,8 @@ export interface AuthorizerDeps {
   getFreshClient?: ClientStore['getClient'];
   jwtSecret: () => Promise<string>;
   now: () => number;
+  /** The token check; default verifyAccessToken (the authorizer passes rememberVerifiedTokens()). */
+  verifyToken?: typeof verifyAccessToken;
 }
 
 function headerValue(event: APIGatewayRequestAuthorizerEvent, name: string): string | undefined {
@@ -59,7 +61,8 @@ async function decide(
   const apiKey = headerValue(event, 'x-api-key');
   if (apiKey === undefined || apiKey === '') throw new RefusedError('no API key');
 
-  const verified = verifyAccessToken(token, { secret: await deps.jwtSecret(), nowMs: deps.now() });
+  const verify = deps.verifyToken ?? verifyAccessToken;
+  const verified = verify(token, { secret: await deps.jwtSecret(), nowMs: deps.now() });
   let client = await deps.getClient(verified.clientId);
   const passes = client !== undefined && !client.disabled && constantTimeEquals(apiKey, client.apiKey);
   if (!passes && deps.getFreshClient !== undefined) client = await deps.getFreshClient(verified.clientId);

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import {
   InvalidTokenError,
   issueAccessToken,
+  rememberVerifiedTokens,
   TOKEN_AUDIENCE,
   TOKEN_ISSUER,
   verifyAccessToken,
@@ -65,5 +66,46 @@ describe('access tokens', () => {
 
     expect(() => verifyAccessToken(noJti, { secret: SECRET, nowMs: NOW })).toThrow('jti missing');
     expect(() => verifyAccessToken(badPlan, { secret: SECRET, nowMs: NOW })).toThrow('plan missing');
+  });
+});
+
+describe('rememberVerifiedTokens', () => {
+  const issued = () =>
+    issueAccessToken({ clientId: 'cl_abc', plan: 'pro' }, { secret: SECRET, ttlSeconds: 3600, nowMs: NOW })
+      .accessToken;
+  const reason = (fn: () => unknown) => {
+    try {
+      fn();
+    } catch (error) {
+      return error instanceof InvalidTokenError ? error.reason : String(error);
+    }
+    return 'accepted';
+  };
+
+  it('answers a token it verified with the same claims, until exp plus the 60 s skew', () => {
+    const verify = rememberVerifiedTokens();
+    const token = issued();
+    const first = verify(token, { secret: SECRET, nowMs: NOW });
+
+    expect(verify(token, { secret: SECRET, nowMs: NOW + 3_659_999 })).toBe(first);
+    expect(reason(() => verify(token, { secret: SECRET, nowMs: NOW + 3_660_000 }))).toBe('jwt expired');
+  });
+
+  it('verifies afresh under another secret, and a token differing by one byte', () => {
+    const verify = rememberVerifiedTokens();
+    const token = issued();
+    verify(token, { secret: SECRET, nowMs: NOW });
+
+    expect(reason(() => verify(token, { secret: `${SECRET}x`, nowMs: NOW }))).toBe('invalid signature');
+    expect(reason(() => verify(`${token.slice(0, -1)}A`, { secret: SECRET, nowMs: NOW }))).not.toBe(
+      'accepted',
+    );
+  });
+
+  it('never remembers a refusal', () => {
+    const verify = rememberVerifiedTokens();
+    const token = issued();
+    expect(reason(() => verify(token, { secret: `${SECRET}x`, nowMs: NOW }))).toBe('invalid signature');
+    expect(reason(() => verify(token, { secret: SECRET, nowMs: NOW }))).toBe('accepted');
   });
 });
