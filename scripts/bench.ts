@@ -118,6 +118,27 @@ async function timed<T>(fn: () => Promise<T>): Promise<{ ms: number; value: T }>
   return { ms: performance.now() - started, value };
 }
 
+/**
+ * In-process timings (ms) of `subject` and `baseline`, one after the other each iteration so
+ * that both see the same machine: 200 warm-up pairs, then IN_PROCESS_ITERATIONS timed pairs.
+ */
+async function interleavedSamples(
+  subject: () => Promise<unknown>,
+  baseline: () => Promise<unknown>,
+): Promise<[number[], number[]]> {
+  for (let i = 0; i < 200; i++) {
+    await subject();
+    await baseline();
+  }
+  const subjectMs: number[] = [];
+  const baselineMs: number[] = [];
+  for (let i = 0; i < IN_PROCESS_ITERATIONS; i++) {
+    subjectMs.push((await timed(subject)).ms);
+    baselineMs.push((await timed(baseline)).ms);
+  }
+  return [subjectMs, baselineMs];
+}
+
 async function getRates(api: RatesClient) {
   const response = await api.get('/v1/rates');
   const body = (await response.json()) as {
@@ -321,16 +342,7 @@ async function benchGate(endpoint: string) {
       }),
     );
   };
-  for (let i = 0; i < 200; i++) {
-    await gate();
-    await bare();
-  }
-  const gateMs: number[] = [];
-  const bareMs: number[] = [];
-  for (let i = 0; i < IN_PROCESS_ITERATIONS; i++) {
-    gateMs.push((await timed(gate)).ms);
-    bareMs.push((await timed(bare)).ms);
-  }
+  const [gateMs, bareMs] = await interleavedSamples(gate, bare);
   table.doc.destroy();
   const ratio = median(gateMs) / median(bareMs);
   add({
@@ -506,16 +518,7 @@ async function benchInProcess(endpoint: string, replayUrl: string) {
   const bare = async () => {
     await table.doc.send(new BatchGetCommand({ RequestItems: { [TABLE]: { Keys: keys } } }));
   };
-  for (let i = 0; i < 200; i++) {
-    await handler();
-    await bare();
-  }
-  const handlerMs: number[] = [];
-  const bareMs: number[] = [];
-  for (let i = 0; i < IN_PROCESS_ITERATIONS; i++) {
-    handlerMs.push((await timed(handler)).ms);
-    bareMs.push((await timed(bare)).ms);
-  }
+  const [handlerMs, bareMs] = await interleavedSamples(handler, bare);
   table.doc.destroy();
   const ratio = median(handlerMs) / median(bareMs);
   add({

@@ -23,6 +23,14 @@ async function ratesOf(stack: RunningStack) {
   return { status: response.status, body: JSON.parse(text) as Record<string, unknown> };
 }
 
+/** The sandbox serves all four rates, replayed. */
+async function expectAllFourRates(stack: RunningStack) {
+  const answer = await ratesOf(stack);
+  expect(answer.status).toBe(200);
+  expect(Object.keys(answer.body.rates as object)).toEqual(['dof', 'dof_para_pagos', 'banxico', 'fixer']);
+  return answer;
+}
+
 describe('the sandbox keeps its own data', () => {
   let stack: RunningStack | undefined;
   afterEach(async () => {
@@ -36,14 +44,7 @@ describe('the sandbox keeps its own data', () => {
 
     stack = await startStack({ sandbox: true, dataDir: base, env: noKeys });
     expect(stack.output()).toContain(`(sandbox: replayed upstreams, data in ${path.join(base, 'sandbox')})`);
-    const sandboxFirst = await ratesOf(stack);
-    expect(sandboxFirst.status).toBe(200);
-    expect(Object.keys(sandboxFirst.body.rates as object)).toEqual([
-      'dof',
-      'dof_para_pagos',
-      'banxico',
-      'fixer',
-    ]);
+    await expectAllFourRates(stack);
     await stack.stop();
 
     const dofUrl = `http://127.0.0.1:${refusedPort()}/tipcamb/tipCamMIAction.do`;
@@ -72,14 +73,7 @@ describe('the sandbox keeps its own data', () => {
     await stack.stop();
 
     stack = await startStack({ sandbox: true, dataDir: base, env: noKeys });
-    const sandboxAgain = await ratesOf(stack);
-    expect(sandboxAgain.status).toBe(200);
-    expect(Object.keys(sandboxAgain.body.rates as object)).toEqual([
-      'dof',
-      'dof_para_pagos',
-      'banxico',
-      'fixer',
-    ]);
+    const sandboxAgain = await expectAllFourRates(stack);
     expect(sandboxAgain.body.errors).toEqual({});
     expect(readFileSync(path.join(base, 'upstreams'), 'utf8').trim()).toBe('live');
     expect(readFileSync(path.join(base, 'sandbox', 'upstreams'), 'utf8').trim()).toBe('sandbox');
