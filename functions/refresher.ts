@@ -1,5 +1,5 @@
+import { SOURCE_IDS } from '../lib/core/rate.js';
 import { describeError, logger } from '../lib/log.js';
-import { SOURCE_IDS } from '../lib/rates/rate.js';
 import { getRateService } from '../lib/rates/rates-route.js';
 
 /** EventBridge schedule: refreshes what is due so user requests rarely wait for an upstream. */

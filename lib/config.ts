@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import type { UpstreamConfig } from './providers/types.js';
-import { DEFAULT_QUOTA_LIMITS, type Plan, type PlanLimits, type QuotaLimits } from './quota/rule.js';
+import { DEFAULT_QUOTA_LIMITS, type Plan, type PlanLimits, type QuotaLimits } from './core/plan.js';
+import type { UpstreamConfig } from './core/upstream.js';
 
 /**
  * The one place that reads process.env. `loadConfig` is pure (env in, validated config

@@ -1,4 +1,4 @@
-import type { SourceId } from './rates/rate.js';
+import type { SourceId } from './core/rate.js';
 import type { SourceState, UpstreamStats } from './rates/upstream-stats.js';
 
 export type CheckStatus = 'ok' | 'unavailable';

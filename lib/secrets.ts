@@ -5,8 +5,8 @@ import {
   MIN_SECRET_BYTES,
   readOrCreateLocalSecret,
 } from './config.js';
+import type { SourceId } from './core/rate.js';
 import { CREDENTIAL_VARIABLES } from './providers/credentials.js';
-import type { SourceId } from './rates/rate.js';
 
 /**
  * Secrets never live in serverless.yml or the CloudFormation template. Each one is

@@ -22,8 +22,8 @@ import {
   rotateApiKey,
 } from '../lib/auth/client-admin.js';
 import { createDynamoClientStore } from '../lib/auth/client-store.js';
+import { isPlan, PLANS, type Plan } from '../lib/core/plan.js';
 import { createTableClient } from '../lib/db/client.js';
-import { isPlan, PLANS, type Plan } from '../lib/quota/rule.js';
 import { exitWithUsage, parseCommandLine, UsageError } from './lib/cli.js';
 import { isStackRunning, localDataDir, readStackFile } from './lib/stack-file.js';
 

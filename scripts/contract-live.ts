@@ -12,7 +12,7 @@
  * reported and exits 0, unless --strict, which requires every success shape verified.
  */
 import { loadConfig } from '../lib/config.js';
-import { createHttpClient, redactUrl } from '../lib/http/outbound.js';
+import { createHttpClient, redactUrl } from '../lib/outbound/http-client.js';
 import { SERIES_ID } from '../lib/providers/banxico.js';
 import { parseCommandLine } from './lib/cli.js';
 import { checkUpstreamAnswer, type UpstreamName } from './lib/upstream-contracts.js';

@@ -6,7 +6,7 @@ import {
   paginateGetUsagePlans,
   UpdateApiKeyCommand,
 } from '@aws-sdk/client-api-gateway';
-import type { Plan } from '../quota/rule.js';
+import type { Plan } from '../core/plan.js';
 import type { ApiKeyRegistry } from './client-admin.js';
 
 /**

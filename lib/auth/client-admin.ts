@@ -1,4 +1,4 @@
-import type { Plan } from '../quota/rule.js';
+import type { Plan } from '../core/plan.js';
 import {
   type Client,
   ClientNotFoundError,

@@ -1,7 +1,7 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, PutCommand, paginateScan, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { isPlan } from '../core/plan.js';
 import type { TableClient } from '../db/client.js';
-import { isPlan } from '../quota/rule.js';
 import { type Client, ClientExistsError, ClientNotFoundError, type ClientStore } from './client.js';
 
 /**

@@ -1,4 +1,4 @@
-import type { Plan } from '../quota/rule.js';
+import type { Plan } from '../core/plan.js';
 
 /** An application allowed to ask for tokens. `secretHash` is never shown; `apiKey` is its usage-plan key. */
 export interface Client {

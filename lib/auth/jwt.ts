@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import jwt from 'jsonwebtoken';
-import { isPlan, type Plan } from '../quota/rule.js';
+import { isPlan, type Plan } from '../core/plan.js';
 import { CLOCK_TOLERANCE_SECONDS } from './credentials.js';
 
 export { CLOCK_TOLERANCE_SECONDS };

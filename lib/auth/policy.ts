@@ -1,5 +1,5 @@
 import type { APIGatewayAuthorizerResult } from 'aws-lambda';
-import type { Plan } from '../quota/rule.js';
+import type { Plan } from '../core/plan.js';
 
 /**
  * IAM policies returned by the authorizer. API Gateway caches an authorizer's answer

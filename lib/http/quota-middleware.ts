@@ -2,11 +2,12 @@ import type { MiddlewareObj, Request } from '@middy/core';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import { CLIENT_ID_PATTERN, CLOCK_TOLERANCE_SECONDS } from '../auth/credentials.js';
 import { getConfig } from '../config.js';
+import { isPlan, type Plan } from '../core/plan.js';
 import { getTableClient } from '../db/client.js';
 import { describeError, logger } from '../log.js';
 import { consumeQuota } from '../quota/consume-quota.js';
 import { createDynamoQuotaStore } from '../quota/quota-store.js';
-import { isPlan, type Plan, type QuotaDecision, quotaHeaders } from '../quota/rule.js';
+import { type QuotaDecision, quotaHeaders } from '../quota/rule.js';
 import { HttpProblemError, serviceUnavailable } from './problem.js';
 import { header } from './request.js';
 

@@ -1,11 +1,12 @@
 import { load } from 'cheerio/slim';
-import { redactUrl } from '../http/outbound.js';
-import { mexicoCityInstant, parseDdMmYyyy } from '../rates/mexico-time.js';
-import { assertPlausibleRate } from '../rates/plausibility.js';
-import type { ParsedSource } from '../rates/rate.js';
+import { mexicoCityInstant, parseDdMmYyyy } from '../core/mexico-time.js';
+import { assertPlausibleRate } from '../core/plausibility.js';
+import { ProviderError } from '../core/provider-error.js';
+import type { ParsedSource } from '../core/rate.js';
+import type { OutboundResponse } from '../core/upstream.js';
+import { redactUrl } from '../outbound/http-client.js';
 import { notConfigured } from './credentials.js';
-import { ProviderError } from './provider-error.js';
-import type { FetchSource, OutboundResponse } from './types.js';
+import type { FetchSource } from './types.js';
 import { getFromUpstream, mediaTypeOf, secondsHeader } from './upstream-call.js';
 
 /**

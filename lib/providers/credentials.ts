@@ -1,6 +1,6 @@
-import type { SourceId } from '../rates/rate.js';
-import { ProviderError } from './provider-error.js';
-import type { UpstreamConfig } from './types.js';
+import { ProviderError } from '../core/provider-error.js';
+import type { SourceId } from '../core/rate.js';
+import type { UpstreamConfig } from '../core/upstream.js';
 
 /** The environment variable each source's credential comes from (the DOF page needs none). */
 export const CREDENTIAL_VARIABLES: Readonly<Partial<Record<SourceId, string>>> = {

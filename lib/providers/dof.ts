@@ -1,10 +1,10 @@
 import { type CheerioAPI, load } from 'cheerio/slim';
 import sniffHTMLEncoding from 'html-encoding-sniffer';
-import { redactUrl } from '../http/outbound.js';
-import { addDays, mexicoCityInstant, parseDdMmYyyy } from '../rates/mexico-time.js';
-import { assertPlausibleRate } from '../rates/plausibility.js';
-import type { ParsedRate, ParsedSource } from '../rates/rate.js';
-import { ProviderError } from './provider-error.js';
+import { addDays, mexicoCityInstant, parseDdMmYyyy } from '../core/mexico-time.js';
+import { assertPlausibleRate } from '../core/plausibility.js';
+import { ProviderError } from '../core/provider-error.js';
+import type { ParsedRate, ParsedSource } from '../core/rate.js';
+import { redactUrl } from '../outbound/http-client.js';
 import type { FetchSource } from './types.js';
 import { charsetOf, getFromUpstream } from './upstream-call.js';
 

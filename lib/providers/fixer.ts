@@ -1,10 +1,11 @@
-import { isIsoDate, mexicoCityDate } from '../rates/mexico-time.js';
-import { assertPlausibleRate, roundHalfUp } from '../rates/plausibility.js';
-import type { ParsedSource } from '../rates/rate.js';
+import { isIsoDate, mexicoCityDate } from '../core/mexico-time.js';
+import { assertPlausibleRate, roundHalfUp } from '../core/plausibility.js';
+import { ProviderError, type ProviderErrorCode } from '../core/provider-error.js';
+import type { ParsedSource } from '../core/rate.js';
+import type { OutboundResponse } from '../core/upstream.js';
 import { epochSecondsToDate } from '../rates/time-checks.js';
 import { notConfigured } from './credentials.js';
-import { ProviderError, type ProviderErrorCode } from './provider-error.js';
-import type { FetchSource, OutboundResponse } from './types.js';
+import type { FetchSource } from './types.js';
 import { getFromUpstream, secondsHeader } from './upstream-call.js';
 
 /**

@@ -1,6 +1,7 @@
-import { OutboundNetworkError, OutboundTimeoutError } from '../http/outbound.js';
-import { ProviderError } from './provider-error.js';
-import type { OutboundResponse, ProviderContext } from './types.js';
+import { ProviderError } from '../core/provider-error.js';
+import type { OutboundResponse } from '../core/upstream.js';
+import { OutboundNetworkError, OutboundTimeoutError } from '../outbound/http-client.js';
+import type { ProviderContext } from './types.js';
 
 /**
  * One GET to an upstream with transport failures already turned into ProviderError.

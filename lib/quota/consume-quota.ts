@@ -1,11 +1,5 @@
-import {
-  type Plan,
-  type QuotaDecision,
-  type QuotaLimits,
-  quotaWindows,
-  type WindowOutcome,
-  windowSpan,
-} from './rule.js';
+import type { Plan, QuotaLimits } from '../core/plan.js';
+import { type QuotaDecision, quotaWindows, type WindowOutcome, windowSpan } from './rule.js';
 
 /** Old windows stay a little past their end (for inspection), then DynamoDB TTL collects them. */
 const GC_GRACE_SECONDS = 3600;

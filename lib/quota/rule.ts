@@ -5,24 +5,7 @@
  * `RateLimit` reports the one closest to refusing).
  */
 
-export const PLANS = ['free', 'pro'] as const;
-export type Plan = (typeof PLANS)[number];
-
-export function isPlan(value: unknown): value is Plan {
-  return typeof value === 'string' && (PLANS as readonly string[]).includes(value);
-}
-
-export interface PlanLimits {
-  perMinute: number;
-  perDay: number;
-}
-
-export type QuotaLimits = Readonly<Record<Plan, PlanLimits>>;
-
-export const DEFAULT_QUOTA_LIMITS: QuotaLimits = {
-  free: { perMinute: 30, perDay: 1000 },
-  pro: { perMinute: 300, perDay: 50_000 },
-};
+import type { PlanLimits } from '../core/plan.js';
 
 export type WindowName = 'minute' | 'day';
 

@@ -1,8 +1,8 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { BatchGetCommand, DeleteCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import type { ProviderErrorCode } from '../core/provider-error.js';
+import type { ParsedRate, ParsedSource, SourceId } from '../core/rate.js';
 import type { TableClient } from '../db/client.js';
-import type { ProviderErrorCode } from '../providers/provider-error.js';
-import type { ParsedRate, ParsedSource, SourceId } from './rate.js';
 
 /**
  * The DynamoDB side of the rate cache: the only file that knows its item layout.

@@ -12,10 +12,10 @@
  *   due + another instance holds the lease ──▶ refreshing elsewhere (stored value served stale)
  *   any value older than maxStaleMs ──▶ expired (never served)
  */
-import type { ProviderErrorCode } from '../providers/provider-error.js';
+import type { ProviderErrorCode } from '../core/provider-error.js';
+import type { SourceId } from '../core/rate.js';
 import type { CachedValue, CacheEntry } from './cache-store.js';
 import { freshnessFor } from './freshness.js';
-import type { SourceId } from './rate.js';
 
 /** Why a source has no fresh value, as the API shows it. */
 export interface SourceError {

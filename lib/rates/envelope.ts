@@ -1,6 +1,6 @@
+import { RATE_KEYS, type RateKey, type RateKind, type SourceId } from '../core/rate.js';
 import type { CachedValue } from './cache-store.js';
 import { secondsUntil } from './freshness.js';
-import { RATE_KEYS, type RateKey, type RateKind, type SourceId } from './rate.js';
 import type { SourceError, SourceOutcome } from './rate-service.js';
 
 /** One rate as the API shows it (README "Rate shape"). */

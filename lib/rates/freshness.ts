@@ -3,9 +3,9 @@
  * source again, and when the source is next expected to have something newer.
  * Pure: every instant is epoch milliseconds passed in by the caller.
  */
-import { addDays, nextBankingDay } from './banking-calendar.js';
-import { mexicoCityInstant } from './mexico-time.js';
-import type { SourceId } from './rate.js';
+import { addDays, nextBankingDay } from '../core/banking-calendar.js';
+import { mexicoCityInstant } from '../core/mexico-time.js';
+import type { SourceId } from '../core/rate.js';
 
 export interface Freshness {
   /** Until this instant the cached value is served without refetching. */

@@ -1,5 +1,7 @@
+import { mexicoCityDate } from '../core/mexico-time.js';
+import { ProviderError } from '../core/provider-error.js';
+import type { ParsedSource, SourceId } from '../core/rate.js';
 import { describeError, logger } from '../log.js';
-import { ProviderError } from '../providers/provider-error.js';
 import type { CachedValue, CacheEntry, RateCacheStore } from './cache-store.js';
 import {
   entryState,
@@ -9,8 +11,6 @@ import {
   staleOrExpired,
 } from './entry-state.js';
 import { freshnessFor } from './freshness.js';
-import { mexicoCityDate } from './mexico-time.js';
-import type { ParsedSource, SourceId } from './rate.js';
 import { assertSourceTimes, hasValidTimes } from './time-checks.js';
 
 export interface RatePolicy {

@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { APIGatewayProxyResult } from 'aws-lambda';
 import { type AppConfig, getConfig } from '../config.js';
+import type { SourceId } from '../core/rate.js';
+import type { HttpClient } from '../core/upstream.js';
 import { getTableClient } from '../db/client.js';
 import { httpHandler } from '../http/handler.js';
 import { serviceUnavailable } from '../http/problem.js';
@@ -9,12 +11,10 @@ import { etagOf, ifNoneMatchHits, rejectUnknownQuery } from '../http/request.js'
 import { describeError, logger } from '../log.js';
 import { notConfigured } from '../providers/credentials.js';
 import { providers } from '../providers/registry.js';
-import type { HttpClient } from '../providers/types.js';
 import { getUpstreamSecrets } from '../secrets.js';
 import { createRateCacheStore } from './cache-store.js';
 import { buildRatesAnswer } from './envelope.js';
 import { DEFAULT_RETRY_LATE_MS } from './freshness.js';
-import type { SourceId } from './rate.js';
 import { createRateService, type RatePolicy, type RateService } from './rate-service.js';
 
 let service: RateService | undefined;
@@ -45,7 +45,7 @@ export function getRateService(): RateService {
   service = createRateService({
     store: createRateCacheStore(getTableClient()),
     fetchSource: async (source) => {
-      http ??= import('../http/outbound.js').then(({ createHttpClient }) =>
+      http ??= import('../outbound/http-client.js').then(({ createHttpClient }) =>
         createHttpClient({ timeoutMs: config.upstream.timeoutMs }),
       );
       const secrets = await getUpstreamSecrets();

@@ -13,9 +13,10 @@
  * NTP-synced drift and far below the smallest real fault seen (a day, or milliseconds
  * read as seconds).
  */
-import { ProviderError } from '../providers/provider-error.js';
-import { mexicoCityDate } from './mexico-time.js';
-import type { ParsedSource, SourceId } from './rate.js';
+
+import { mexicoCityDate } from '../core/mexico-time.js';
+import { ProviderError } from '../core/provider-error.js';
+import type { ParsedSource, SourceId } from '../core/rate.js';
 
 /** How messages name each source. */
 const SOURCE_NAMES: Readonly<Record<SourceId, string>> = {

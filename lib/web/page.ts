@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { APIGatewayProxyResult } from 'aws-lambda';
+import { isBankingDay } from '../core/banking-calendar.js';
 import { etagOf, ifNoneMatchHits } from '../http/request.js';
-import { isBankingDay } from '../rates/banking-calendar.js';
 // The page's sources are real files. `?raw` is for Vitest, the `type: 'text'` attribute for
 // esbuild (which ignores the suffix): both give the file's text, so tests see what Lambda serves.
 import css from './app.css?raw' with { type: 'text' };
@@ -37,7 +37,7 @@ function replaceOnce(text: string, marker: string, replacement: string): string 
   return text.slice(0, at) + replacement + text.slice(at + marker.length);
 }
 
-/** Weekdays that are not banking days (lib/rates/banking-calendar.ts), so the page never keeps its own list. */
+/** Weekdays that are not banking days (lib/core/banking-calendar.ts), so the page never keeps its own list. */
 export function bankHolidays(fromYear: number, toYear: number): string[] {
   const holidays: string[] = [];
   for (let ms = Date.UTC(fromYear, 0, 1); ms < Date.UTC(toYear + 1, 0, 1); ms += DAY_MS) {

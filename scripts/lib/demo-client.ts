@@ -4,8 +4,8 @@ import type { ClientStore } from '../../lib/auth/client.js';
 import { createClient, type NewClientCredentials } from '../../lib/auth/client-admin.js';
 import { createDynamoClientStore } from '../../lib/auth/client-store.js';
 import type { AppConfig } from '../../lib/config.js';
+import { isPlan } from '../../lib/core/plan.js';
 import { createTableClient } from '../../lib/db/client.js';
-import { isPlan } from '../../lib/quota/rule.js';
 
 /**
  * The local stack's ready-made client: created on the first `npm start` of a data dir,

@@ -1,5 +1,6 @@
-import { createHttpClient } from '../../lib/http/outbound.js';
-import type { ProviderContext, UpstreamConfig } from '../../lib/providers/types.js';
+import type { UpstreamConfig } from '../../lib/core/upstream.js';
+import { createHttpClient } from '../../lib/outbound/http-client.js';
+import type { ProviderContext } from '../../lib/providers/types.js';
 
 /** A real client against a local server (the replay server, a test server); every upstream URL points at `baseUrl`. */
 export function providerContextFor(

@@ -1,5 +1,5 @@
-import { previousBankingDay } from '../../lib/rates/banking-calendar.js';
-import { MAX_PLAUSIBLE_MXN_PER_USD, MIN_PLAUSIBLE_MXN_PER_USD } from '../../lib/rates/plausibility.js';
+import { previousBankingDay } from '../../lib/core/banking-calendar.js';
+import { MAX_PLAUSIBLE_MXN_PER_USD, MIN_PLAUSIBLE_MXN_PER_USD } from '../../lib/core/plausibility.js';
 
 /**
  * The pure judgements of `npm run smoke` (scripts/smoke.ts): what the figures mean,

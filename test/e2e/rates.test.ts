@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { type DynamoDBClient, ScanCommand, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { mexicoCityDate } from '../../lib/rates/mexico-time.js';
+import { mexicoCityDate } from '../../lib/core/mexico-time.js';
 import { makeCacheCold as makeCacheColdIn } from '../../scripts/lib/cold-cache.js';
 import { localDynamoClient, startDynalite } from '../../scripts/lib/local-db.js';
 import { type RunningStack, startStack, upstreamEnv } from '../../scripts/lib/local-stack.js';

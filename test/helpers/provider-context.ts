@@ -1,5 +1,5 @@
 import { expect } from 'vitest';
-import { ProviderError } from '../../lib/providers/provider-error.js';
+import { ProviderError } from '../../lib/core/provider-error.js';
 
 export { providerContextFor } from '../../scripts/lib/provider-context.js';
 

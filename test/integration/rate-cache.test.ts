@@ -1,10 +1,10 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { loadConfig } from '../../lib/config.js';
+import { ProviderError } from '../../lib/core/provider-error.js';
+import type { ParsedRate, ParsedSource, SourceId } from '../../lib/core/rate.js';
 import { createTableClient, type TableClient } from '../../lib/db/client.js';
-import { OutboundNetworkError } from '../../lib/http/outbound.js';
-import { ProviderError } from '../../lib/providers/provider-error.js';
+import { OutboundNetworkError } from '../../lib/outbound/http-client.js';
 import { type CachedValue, createRateCacheStore, type RateCacheStore } from '../../lib/rates/cache-store.js';
-import type { ParsedRate, ParsedSource, SourceId } from '../../lib/rates/rate.js';
 import { createRateService, type RatePolicy, type RateServiceDeps } from '../../lib/rates/rate-service.js';
 import { answerRates, ratePolicyFrom } from '../../lib/rates/rates-route.js';
 import { readUpstreamStats } from '../../lib/rates/upstream-stats.js';

@@ -5,12 +5,12 @@ import type { APIGatewayProxyEvent, Context } from 'aws-lambda';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { handler as openApiHandler } from '../../functions/openapi.js';
+import type { ParsedSource, SourceId } from '../../lib/core/rate.js';
 import { findOpenApiFile, OpenApiDocumentError, openApiJson } from '../../lib/http/openapi-doc.js';
 import { PUBLIC_ROUTES } from '../../lib/http/routes.js';
 import { parseBanxicoSeries, parseDofPage, parseFixerLatest } from '../../lib/providers/index.js';
 import type { CachedValue } from '../../lib/rates/cache-store.js';
 import { buildRatesAnswer } from '../../lib/rates/envelope.js';
-import type { ParsedSource, SourceId } from '../../lib/rates/rate.js';
 import type { SourceOutcome } from '../../lib/rates/rate-service.js';
 import {
   assertMatchesContract,

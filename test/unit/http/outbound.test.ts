@@ -4,7 +4,7 @@ import {
   OutboundNetworkError,
   OutboundTimeoutError,
   redactUrl,
-} from '../../../lib/http/outbound.js';
+} from '../../../lib/outbound/http-client.js';
 import { refusedPort } from '../../../scripts/lib/owned-ports.js';
 import { answer, type LocalHttpServer, startLocalHttpServer } from '../../helpers/local-http-server.js';
 

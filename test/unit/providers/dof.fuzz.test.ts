@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { ProviderError } from '../../../lib/core/provider-error.js';
 import { parseDofPage } from '../../../lib/providers/dof.js';
-import { ProviderError } from '../../../lib/providers/provider-error.js';
 import { DOF_CAPTURE, readCapture } from '../../helpers/upstream-files.js';
 
 /**

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { ProviderError } from '../../../lib/core/provider-error.js';
 import { fetchBanxicoFix } from '../../../lib/providers/banxico.js';
 import { fetchDofRates } from '../../../lib/providers/dof.js';
-import { ProviderError } from '../../../lib/providers/provider-error.js';
 import { networkFailure } from '../../../lib/providers/upstream-call.js';
 import { refusedPort } from '../../../scripts/lib/owned-ports.js';
 import { answer, type LocalHttpServer, startLocalHttpServer } from '../../helpers/local-http-server.js';

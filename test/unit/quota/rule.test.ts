@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from '../../../lib/config.js';
+import { DEFAULT_QUOTA_LIMITS } from '../../../lib/core/plan.js';
 import {
-  DEFAULT_QUOTA_LIMITS,
   formatRateLimitPolicy,
   type QuotaDecision,
   quotaHeaders,

@@ -5,7 +5,7 @@ import {
   isBankingDay,
   nextBankingDay,
   previousBankingDay,
-} from '../../../lib/rates/banking-calendar.js';
+} from '../../../lib/core/banking-calendar.js';
 
 describe('easterSunday', () => {
   it.each([

@@ -1,4 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { addDays, mexicoCityDate, mexicoCityInstant } from '../../../lib/core/mexico-time.js';
+import type { SourceId } from '../../../lib/core/rate.js';
 import type { CachedValue, CacheEntry } from '../../../lib/rates/cache-store.js';
 import {
   type EntryPolicy,
@@ -9,8 +11,6 @@ import {
   settleRefresh,
 } from '../../../lib/rates/entry-state.js';
 import { freshnessFor } from '../../../lib/rates/freshness.js';
-import { addDays, mexicoCityDate, mexicoCityInstant } from '../../../lib/rates/mexico-time.js';
-import type { SourceId } from '../../../lib/rates/rate.js';
 
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;

@@ -6,7 +6,7 @@ import {
   mexicoCityInstant,
   mexicoCityParts,
   parseDdMmYyyy,
-} from '../../../lib/rates/mexico-time.js';
+} from '../../../lib/core/mexico-time.js';
 
 describe('mexicoCityInstant', () => {
   it.each([

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { ProviderError } from '../../../lib/providers/provider-error.js';
-import { assertPlausibleRate, roundHalfUp } from '../../../lib/rates/plausibility.js';
+import { assertPlausibleRate, roundHalfUp } from '../../../lib/core/plausibility.js';
+import { ProviderError } from '../../../lib/core/provider-error.js';
 
 describe('assertPlausibleRate', () => {
   it.each([5, 20.5303, 60])('returns %s unchanged', (value) => {

@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
+import { mexicoCityInstant } from '../../../lib/core/mexico-time.js';
+import { ProviderError } from '../../../lib/core/provider-error.js';
+import type { ParsedSource, SourceId } from '../../../lib/core/rate.js';
 import { parseBanxicoSeries } from '../../../lib/providers/banxico.js';
 import { parseDofPage } from '../../../lib/providers/dof.js';
 import { parseFixerLatest } from '../../../lib/providers/fixer.js';
-import { ProviderError } from '../../../lib/providers/provider-error.js';
-import { mexicoCityInstant } from '../../../lib/rates/mexico-time.js';
-import type { ParsedSource, SourceId } from '../../../lib/rates/rate.js';
 import {
   assertSourceTimes,
   CLOCK_SKEW_MS,

@@ -1,4 +1,4 @@
-import { ProviderError } from '../providers/provider-error.js';
+import { ProviderError } from './provider-error.js';
 
 /**
  * Bounds for MXN per 1 USD. The peso has traded between ~9.9 (2008) and ~25.1 (March

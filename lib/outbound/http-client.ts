@@ -1,5 +1,5 @@
 import axios, { type AxiosResponse, isAxiosError } from 'axios';
-import type { HttpClient, OutboundResponse } from '../providers/types.js';
+import type { HttpClient, OutboundResponse } from '../core/upstream.js';
 
 /**
  * The one factory for calls to upstreams. Deliberately no retries: Fixer's free plan has
