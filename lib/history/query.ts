@@ -87,8 +87,8 @@ const MEDIA_TYPES: Readonly<Record<string, HistoryFormat>> = {
 };
 
 /**
- * `format` wins over `Accept`; an `Accept` naming text/csv or application/x-ndjson (in any
- * position, parameters ignored) picks it; anything else is JSON.
+ * `format` wins over `Accept`; otherwise the first of text/csv, application/x-ndjson and
+ * application/json that `Accept` lists (parameters and q-values ignored) picks it; else JSON.
  */
 export function parseFormat(query: Query, accept: string | undefined): HistoryFormat {
   const raw = query?.format;
