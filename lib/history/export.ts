@@ -23,7 +23,7 @@ export interface HistoryRow {
   /** Present when the day had no value of its own: the date since which the value applies. */
   fix_applies_since?: string;
   dof_applies_since?: string;
-  /** False while a later publication may still change a value of this row. */
+  /** True when every value is present and no later publication can change it. */
   final: boolean;
 }
 
@@ -48,7 +48,8 @@ export function buildHistoryRows(
       fixer: fixerByDate.get(date) ?? null,
       ...(fix?.appliesSince === undefined ? {} : { fix_applies_since: fix.appliesSince }),
       ...(dof?.appliesSince === undefined ? {} : { dof_applies_since: dof.appliesSince }),
-      final: [fix, dof, paraPagos].every((value) => value === undefined || value.final),
+      // A missing value may yet be read (data not reached): only a complete row is final.
+      final: [fix, dof, paraPagos].every((value) => value?.final === true),
     });
   }
   return rows;

@@ -48,7 +48,7 @@ describe('history rows', () => {
       final: true,
     });
     // Para pagos of 10/11 needs the FIX of 05/11, before the capture: null, not a guess.
-    expect(result[0]).toMatchObject({ fix: 20.4018, dof: 20.36, para_pagos: null });
+    expect(result[0]).toMatchObject({ fix: 20.4018, dof: 20.36, para_pagos: null, final: false });
   });
 });
 
