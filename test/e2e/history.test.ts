@@ -12,7 +12,8 @@ import { type ReplayServer, startReplayServer } from '../../scripts/lib/replay-s
  * serving SIE ranges and Fixer historical days from a synthetic dataset (every computed
  * banking day of 2022–2024; never real rates: the real captures are checked by the unit
  * tests in test/unit/history/). Every answer is checked against openapi.yaml by ratesClient.
- * Each test uses its own calendar year, so the upstream calls it counts are its own.
+ * The tests that count upstream calls ask for calendar years no earlier test has read
+ * (2022 for the 1,000 requests, 2023–2024 for the 366-day range), so the calls are theirs.
  */
 
 const FIXER_KEY = 'history-e2e-fixer-key';
@@ -115,22 +116,22 @@ describe('GET /v1/rates?date=', () => {
   }, 600_000);
 
   it('answers a Saturday and a bank holiday with the value that applies and applies_since', async () => {
-    const saturday = await getJson('/v1/rates?date=2023-03-18');
-    const friday = await getJson('/v1/rates/banxico?date=2023-03-17');
+    const saturday = await getJson('/v1/rates?date=2022-03-19');
+    const friday = await getJson('/v1/rates/banxico?date=2022-03-18');
     expect(saturday.body.rates.banxico).toMatchObject({
       value: friday.body.rates.banxico?.value,
-      date: '2023-03-17',
-      applies_since: '2023-03-17',
+      date: '2022-03-18',
+      applies_since: '2022-03-18',
       final: true,
     });
-    expect(saturday.body.rates.dof).toMatchObject({ date: '2023-03-17', applies_since: '2023-03-17' });
+    expect(saturday.body.rates.dof).toMatchObject({ date: '2022-03-18', applies_since: '2022-03-18' });
     expect(saturday.body.consistency.para_pagos_vs_sf60653).toMatchObject({ ok: null, sf60653: null });
 
-    // Monday 2023-03-20 was a bank holiday (Benito Juárez's birthday, third Monday of March).
-    const holiday = await getJson('/v1/rates/dof?date=2023-03-20');
+    // Monday 2022-03-21 was a bank holiday (Benito Juárez's birthday, third Monday of March).
+    const holiday = await getJson('/v1/rates/dof?date=2022-03-21');
     expect(holiday.body.rates.dof).toMatchObject({
-      date: '2023-03-17',
-      applies_since: '2023-03-17',
+      date: '2022-03-18',
+      applies_since: '2022-03-18',
       final: true,
     });
     expect(holiday.body.rates.dof_para_pagos?.applies_since).toBeUndefined();
