@@ -196,6 +196,48 @@ function consistencyOf(reads: Reads, date: string): ConsistencyBlock {
   });
 }
 
+type Rates = Partial<Record<RateKey, DatedRate>>;
+type Errors = Partial<Record<SourceId, DatedSourceError>>;
+
+/** The rates derived from SF43718 (DOF source: dof and para pagos; banxico: the FIX), or their errors. */
+function addDerivedRates(
+  reads: Reads,
+  date: string,
+  sources: readonly SourceId[],
+  rates: Rates,
+  errors: Errors,
+) {
+  const { fix } = reads;
+  if (fix === undefined) return;
+  const wanted: Array<[SourceId, RateKey, 'fix' | 'dof' | 'para_pagos']> = [
+    ['dof', 'dof', 'dof'],
+    ['dof', 'dof_para_pagos', 'para_pagos'],
+    ['banxico', 'banxico', 'fix'],
+  ];
+  for (const [source, key, kind] of wanted.filter(([source]) => sources.includes(source))) {
+    if ('error' in fix) {
+      errors[source] = fix.error;
+      continue;
+    }
+    const { timeline, slice } = fix.ok;
+    const applied =
+      kind === 'fix'
+        ? timeline.fixOn(date)
+        : kind === 'dof'
+          ? timeline.dofOn(date)
+          : timeline.paraPagosOn(date);
+    if (applied === undefined) {
+      const error = noValueError(timeline, date, RATE_NAMES[kind]);
+      errors[source] ??= { code: error.code, message: error.message };
+    } else rates[key] = derivedRate(applied, kind, slice, date);
+  }
+  // The DOF source yields both of its rates or neither, as today's answer does.
+  if (errors.dof !== undefined) {
+    delete rates.dof;
+    delete rates.dof_para_pagos;
+  }
+}
+
 /** The dated answer for `sources` on `date` (≤ `today`, both Mexico City dates). */
 export async function answerDatedRates(
   reader: HistoryReader,
@@ -204,43 +246,15 @@ export async function answerDatedRates(
   today: string,
 ): Promise<DatedRatesAnswer> {
   const reads = await readSources(reader, date, sources);
-  const rates: Partial<Record<RateKey, DatedRate>> = {};
-  const errors: Partial<Record<SourceId, DatedSourceError>> = {};
-  const { fix, fixer } = reads;
-  if (fix !== undefined) {
-    const wanted: Array<[SourceId, RateKey, 'fix' | 'dof' | 'para_pagos']> = [
-      ['dof', 'dof', 'dof'],
-      ['dof', 'dof_para_pagos', 'para_pagos'],
-      ['banxico', 'banxico', 'fix'],
-    ];
-    for (const [source, key, kind] of wanted.filter(([source]) => sources.includes(source))) {
-      if ('error' in fix) {
-        errors[source] = fix.error;
-        continue;
-      }
-      const { timeline, slice } = fix.ok;
-      const applied =
-        kind === 'fix'
-          ? timeline.fixOn(date)
-          : kind === 'dof'
-            ? timeline.dofOn(date)
-            : timeline.paraPagosOn(date);
-      if (applied === undefined) {
-        const error = noValueError(timeline, date, RATE_NAMES[kind]);
-        errors[source] ??= { code: error.code, message: error.message };
-      } else rates[key] = derivedRate(applied, kind, slice, date);
-    }
+  const rates: Rates = {};
+  const errors: Errors = {};
+  addDerivedRates(reads, date, sources, rates, errors);
+  if (reads.fixer !== undefined) {
+    if ('error' in reads.fixer) errors.fixer = reads.fixer.error;
+    else rates.fixer = fixerRate(reads.fixer.ok, date, today);
   }
-  if (fixer !== undefined) {
-    if ('error' in fixer) errors.fixer = fixer.error;
-    else rates.fixer = fixerRate(fixer.ok, date, today);
-  }
-  // The DOF source yields both of its rates or neither, as today's answer does.
-  if (errors.dof !== undefined) {
-    delete rates.dof;
-    delete rates.dof_para_pagos;
-  }
-  const ordered: Partial<Record<RateKey, DatedRate>> = {};
+  // Keys in a stable order, so equal answers have equal bytes (and ETags).
+  const ordered: Rates = {};
   for (const key of RATE_KEY_ORDER) {
     const rate = rates[key];
     if (rate !== undefined) ordered[key] = rate;
@@ -248,15 +262,6 @@ export async function answerDatedRates(
   const immutable =
     Object.values(ordered).every((rate) => rate.final) &&
     Object.values(errors).every((error) => error.code === 'before_history');
-  return {
-    body: {
-      base: 'USD',
-      quote: 'MXN',
-      date,
-      rates: ordered,
-      errors,
-      consistency: consistencyOf(reads, date),
-    },
-    immutable,
-  };
+  const consistency = consistencyOf(reads, date);
+  return { body: { base: 'USD', quote: 'MXN', date, rates: ordered, errors, consistency }, immutable };
 }
