@@ -205,7 +205,8 @@ describe('the local stage', () => {
         event.http && /^v1\/(rates|whoami)/.test(String(event.http.path)) ? [event.http] : [],
       );
 
-    expect(rateEvents).toHaveLength(5);
+    // Four rates routes, history, fiscal, average and whoami.
+    expect(rateEvents).toHaveLength(8);
     for (const http of rateEvents) {
       expect(http.private).toBe(false);
       expect(http.authorizer).toMatchObject({ name: 'authorizer', type: 'request' });
