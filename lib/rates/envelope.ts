@@ -1,7 +1,7 @@
 import { RATE_KEYS, type RateKey, type RateKind, type SourceId } from '../core/rate.js';
-import type { CachedValue } from './cache-store.js';
 import { secondsUntil } from './freshness.js';
-import type { SourceError, SourceOutcome } from './rate-service.js';
+import type { CachedValue } from './rate-store.js';
+import type { SourceError, SourceOutcome } from './serving.js';
 
 /** One rate as the API shows it (README "Rate shape"). */
 export interface ApiRate {

@@ -6,7 +6,7 @@ import {
   freshnessFor,
   secondsUntil,
 } from '../../../lib/rates/freshness.js';
-import { ratePolicyFrom } from '../../../lib/rates/rates-route.js';
+import { ratePolicyFrom } from '../../../lib/rates/rate-policy.js';
 
 const policy: FreshnessPolicy = { fixerMinIntervalMs: 8 * 3_600_000, retryLateMs: 15 * 60_000 };
 
