@@ -2,20 +2,13 @@ import { randomBytes } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { DEFAULT_QUOTA_LIMITS, type Plan, type PlanLimits, type QuotaLimits } from './core/plan.js';
-import type { UpstreamConfig } from './core/upstream.js';
+import { DEFAULT_UPSTREAM_URLS, type UpstreamConfig } from './core/upstream.js';
 
 /**
  * The one place that reads process.env. `loadConfig` is pure (env in, validated config
  * out) so tests can build any configuration; `getConfig` caches it per cold start.
  * Secrets are resolved separately (`lib/secrets.ts`) because in AWS they come from SSM.
  */
-
-export const DEFAULT_UPSTREAMS = {
-  dofUrl: 'https://www.banxico.org.mx/tipcamb/tipCamMIAction.do',
-  // Fixer's free plan has no HTTPS (error 105 https_access_restricted), so http:// is the default.
-  fixerBaseUrl: 'http://data.fixer.io/api',
-  banxicoBaseUrl: 'https://www.banxico.org.mx/SieAPIRest/service/v1',
-} as const;
 
 export const LOCAL_STAGE = 'local';
 
@@ -110,9 +103,9 @@ export function loadConfig(env: Env): AppConfig {
     tableName,
     dynamodbEndpoint,
     upstream: {
-      dofUrl: readUrl(env, 'DOF_URL', DEFAULT_UPSTREAMS.dofUrl),
-      fixerBaseUrl: readUrl(env, 'FIXER_BASE_URL', DEFAULT_UPSTREAMS.fixerBaseUrl),
-      banxicoBaseUrl: readUrl(env, 'BANXICO_BASE_URL', DEFAULT_UPSTREAMS.banxicoBaseUrl),
+      dofUrl: readUrl(env, 'DOF_URL', DEFAULT_UPSTREAM_URLS.dofUrl),
+      fixerBaseUrl: readUrl(env, 'FIXER_BASE_URL', DEFAULT_UPSTREAM_URLS.fixerBaseUrl),
+      banxicoBaseUrl: readUrl(env, 'BANXICO_BASE_URL', DEFAULT_UPSTREAM_URLS.banxicoBaseUrl),
       banxicoFormat: format,
       timeoutMs: readInteger(env, 'UPSTREAM_TIMEOUT_MS', 3000, 100, 20_000),
     },

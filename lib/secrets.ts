@@ -6,7 +6,7 @@ import {
   readOrCreateLocalSecret,
 } from './config.js';
 import type { SourceId } from './core/rate.js';
-import { CREDENTIAL_VARIABLES } from './providers/credentials.js';
+import { CREDENTIAL_VARIABLES } from './core/upstream.js';
 
 /**
  * Secrets never live in serverless.yml or the CloudFormation template. Each one is

@@ -1,12 +1,6 @@
 import { ProviderError } from '../core/provider-error.js';
 import type { SourceId } from '../core/rate.js';
-import type { UpstreamConfig } from '../core/upstream.js';
-
-/** The environment variable each source's credential comes from (the DOF page needs none). */
-export const CREDENTIAL_VARIABLES: Readonly<Partial<Record<SourceId, string>>> = {
-  fixer: 'FIXER_ACCESS_KEY',
-  banxico: 'BANXICO_TOKEN',
-};
+import { CREDENTIAL_VARIABLES, type UpstreamConfig } from '../core/upstream.js';
 
 function credentialOf(source: SourceId, config: Pick<UpstreamConfig, 'fixerAccessKey' | 'banxicoToken'>) {
   if (source === 'fixer') return config.fixerAccessKey;

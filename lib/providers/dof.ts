@@ -4,6 +4,7 @@ import { addDays, mexicoCityInstant, parseDdMmYyyy } from '../core/mexico-time.j
 import { assertPlausibleRate } from '../core/plausibility.js';
 import { ProviderError } from '../core/provider-error.js';
 import type { ParsedRate, ParsedSource } from '../core/rate.js';
+import { DEFAULT_UPSTREAM_URLS } from '../core/upstream.js';
 import { redactUrl } from '../outbound/http-client.js';
 import type { FetchSource } from './types.js';
 import { charsetOf, getFromUpstream } from './upstream-call.js';
@@ -13,8 +14,6 @@ import { charsetOf, getFromUpstream } from './upstream-call.js';
  * publication. There is no API, so the parser is strict: any deviation from the known
  * table is a layout change, reported instead of guessed around.
  */
-
-export const DEFAULT_DOF_URL = 'https://www.banxico.org.mx/tipcamb/tipCamMIAction.do';
 
 const EXPECTED_HEADER = ['Fecha', 'FIX', 'Publicacion DOF', 'Para pagos'] as const;
 const NOT_AVAILABLE = 'N/E';
@@ -118,7 +117,11 @@ function readRows($: CheerioAPI): DofRow[] {
 }
 
 /** Pure: the page bytes (and the Content-Type they came with) in, validated rates out. */
-export function parseDofPage(body: Buffer, contentType?: string, sourceUrl = DEFAULT_DOF_URL): ParsedSource {
+export function parseDofPage(
+  body: Buffer,
+  contentType?: string,
+  sourceUrl: string = DEFAULT_UPSTREAM_URLS.dofUrl,
+): ParsedSource {
   // htmlparser2 (xmlMode off) instead of cheerio's default parse5: ~3× faster on this
   // 30 kB page and it keeps the DOM literal (no implied tbody, no foster-parented
   // cells), which is what a strict layout check wants to see.

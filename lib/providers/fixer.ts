@@ -1,9 +1,10 @@
+import { epochSecondsToDate } from '../core/epoch.js';
+import { isRecord } from '../core/json.js';
 import { isIsoDate, mexicoCityDate } from '../core/mexico-time.js';
 import { assertPlausibleRate, roundHalfUp } from '../core/plausibility.js';
 import { ProviderError, type ProviderErrorCode } from '../core/provider-error.js';
 import type { ParsedSource } from '../core/rate.js';
 import type { OutboundResponse } from '../core/upstream.js';
-import { epochSecondsToDate } from '../rates/time-checks.js';
 import { notConfigured } from './credentials.js';
 import type { FetchSource } from './types.js';
 import { getFromUpstream, secondsHeader } from './upstream-call.js';
@@ -31,10 +32,6 @@ interface FixerLatest {
 interface FixerFailure {
   success: false;
   error: { code: number; type?: unknown };
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 function isFixerFailure(value: Record<string, unknown>): value is Record<string, unknown> & FixerFailure {

@@ -56,12 +56,6 @@ export function networkFailure(code: string | undefined): string {
   return `network error (${code})`;
 }
 
-/** The media type of a Content-Type header, lower-cased, without parameters. */
-export function mediaTypeOf(contentType: string | undefined): string | undefined {
-  const type = contentType?.split(';')[0]?.trim().toLowerCase();
-  return type === undefined || type === '' ? undefined : type;
-}
-
 /** The charset parameter of a Content-Type header, if any. */
 export function charsetOf(contentType: string | undefined): string | undefined {
   const match = /;\s*charset\s*=\s*"?([^";\s]+)"?/i.exec(contentType ?? '');

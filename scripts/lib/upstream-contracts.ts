@@ -1,5 +1,6 @@
 import type { ValidateFunction } from 'ajv';
 import Ajv2020 from 'ajv/dist/2020.js';
+import { isRecord } from '../../lib/core/json.js';
 import { checkDofPage } from '../../lib/providers/contracts/dof-page.js';
 import fixerError from '../../lib/providers/contracts/fixer-error.schema.json' with { type: 'json' };
 import fixerLatest from '../../lib/providers/contracts/fixer-latest.schema.json' with { type: 'json' };
@@ -51,9 +52,6 @@ function parseJson(body: Buffer): { value: unknown } | { error: string } {
     return { error: 'body is not JSON' };
   }
 }
-
-const isRecord = (value: unknown): value is Record<string, unknown> =>
-  typeof value === 'object' && value !== null && !Array.isArray(value);
 
 function checkFixer(answer: UpstreamAnswer): UpstreamVerdict {
   const parsed = parseJson(answer.body);
