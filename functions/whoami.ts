@@ -1,6 +1,6 @@
+import { callerFrom, requestGate } from '../lib/http/gate.js';
 import { httpHandler, jsonResponse } from '../lib/http/handler.js';
 import { HttpProblemError } from '../lib/http/problem.js';
-import { callerFrom, enforceQuota } from '../lib/http/quota-middleware.js';
 import { rejectUnknownQuery } from '../lib/http/request.js';
 
 /**
@@ -11,7 +11,7 @@ import { rejectUnknownQuery } from '../lib/http/request.js';
 export const handler = httpHandler(async (event) => {
   rejectUnknownQuery(event);
   const caller = callerFrom(event);
-  // enforceQuota has refused such a request already; this only keeps the types honest.
+  // requestGate has refused such a request already; this only keeps the types honest.
   if (caller === undefined)
     throw new HttpProblemError(401, 'Unauthorized', 'The request carries no authorized client.');
   // The authorizer adds the client's name; an answer it cached before it did has none.
@@ -26,4 +26,4 @@ export const handler = httpHandler(async (event) => {
     },
     { 'Cache-Control': 'no-store' },
   );
-}).use(enforceQuota());
+}).use(requestGate());

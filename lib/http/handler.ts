@@ -2,8 +2,7 @@ import middy, { type MiddlewareObj } from '@middy/core';
 import httpErrorHandler from '@middy/http-error-handler';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
 import { getConfig } from '../config.js';
-import { describeError, logger } from '../log.js';
-import { HttpProblemError, INTERNAL_ERROR_BODY, PROBLEM_CONTENT_TYPE, problemResponse } from './problem.js';
+import { INTERNAL_ERROR_BODY, problemFromError, problemResponse } from './problem.js';
 
 export type HttpFunction = (event: APIGatewayProxyEvent, context: Context) => Promise<APIGatewayProxyResult>;
 
@@ -14,17 +13,7 @@ export type HttpFunction = (event: APIGatewayProxyEvent, context: Context) => Pr
 function problemDetails(): MiddlewareObj<APIGatewayProxyEvent, APIGatewayProxyResult> {
   return {
     onError: async (request) => {
-      const { error } = request;
-      if (error instanceof HttpProblemError) {
-        request.response = problemResponse(error);
-        return;
-      }
-      logger.error('unhandled error', { error: describeError(error) });
-      request.response = {
-        statusCode: 500,
-        headers: { 'Content-Type': PROBLEM_CONTENT_TYPE, 'Cache-Control': 'no-store' },
-        body: INTERNAL_ERROR_BODY,
-      };
+      request.response = problemResponse(problemFromError(request.error));
     },
   };
 }
