@@ -1,6 +1,5 @@
 import { getConfig } from '../lib/config.js';
-import { getTableClient } from '../lib/db/client.js';
-import { checkLocalData, pingTable } from '../lib/db/health-store.js';
+import { checkLocalData, getTableClient, pingTable } from '../lib/db/client.js';
 import { checkHealth, healthCode } from '../lib/health.js';
 import { httpHandler, jsonResponse } from '../lib/http/handler.js';
 import { rejectUnknownQuery } from '../lib/http/request.js';

@@ -1,3 +1,4 @@
+import { getConfig } from '../lib/config.js';
 import { httpHandler } from '../lib/http/handler.js';
 import { openApiJson } from '../lib/http/openapi-doc.js';
 import { rejectUnknownQuery } from '../lib/http/request.js';
@@ -7,10 +8,9 @@ import { rejectUnknownQuery } from '../lib/http/request.js';
  * LAMBDA_TASK_ROOT; under serverless offline (which sets LAMBDA_TASK_ROOT to /var/task)
  * it is found in the working directory, the service root.
  */
-const roots = [process.env.LAMBDA_TASK_ROOT, process.cwd()];
-
 export const handler = httpHandler(async (event) => {
   rejectUnknownQuery(event);
+  const roots = [getConfig().taskRoot, process.cwd()];
   return {
     statusCode: 200,
     headers: { 'Content-Type': 'application/json', 'Cache-Control': 'public, max-age=300' },

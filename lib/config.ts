@@ -7,8 +7,19 @@ import { DEFAULT_UPSTREAM_URLS, type UpstreamConfig } from './core/upstream.js';
 /**
  * The one place that reads process.env. `loadConfig` is pure (env in, validated config
  * out) so tests can build any configuration; `getConfig` caches it per cold start.
- * Secrets are resolved separately (`lib/secrets.ts`) because in AWS they come from SSM.
+ * Secrets are resolved separately (`lib/secrets.ts`, from `secretVariables` below) because
+ * in AWS they come from SSM.
  */
+
+/** The variables a secret may come from: the value itself, or the SSM parameter that holds it. */
+export const SECRET_VARIABLES = [
+  'JWT_SECRET',
+  'JWT_SECRET_SSM',
+  'FIXER_ACCESS_KEY',
+  'FIXER_ACCESS_KEY_SSM',
+  'BANXICO_TOKEN',
+  'BANXICO_TOKEN_SSM',
+] as const;
 
 export const LOCAL_STAGE = 'local';
 
@@ -42,13 +53,20 @@ export interface AppConfig {
     /** AUTH_CLIENT_MEMORY_TTL_MS: how long an authorizer instance reuses a client lookup (default 5000, 0 = never). */
     clientMemoryTtlMs: number;
   };
+  /** LAMBDA_TASK_ROOT: where the Lambda runtime unpacked the function (files shipped beside the bundle). */
+  taskRoot: string | undefined;
+  /**
+   * SECRET_VARIABLES as found in the environment, read only by lib/secrets.ts (which
+   * resolves SSM names and validates): never log a config object.
+   */
+  secretVariables: Env;
 }
 
 export class ConfigError extends Error {
   override readonly name = 'ConfigError';
 }
 
-type Env = Readonly<Record<string, string | undefined>>;
+export type Env = Readonly<Record<string, string | undefined>>;
 
 function nonEmpty(env: Env, name: string): string | undefined {
   const value = env[name]?.trim();
@@ -120,6 +138,8 @@ export function loadConfig(env: Env): AppConfig {
     quota: { free: readPlanLimits(env, 'free'), pro: readPlanLimits(env, 'pro') },
     tokenTtlSeconds: readInteger(env, 'TOKEN_TTL_SECONDS', 3600, 60, 86_400),
     auth: { clientMemoryTtlMs: readInteger(env, 'AUTH_CLIENT_MEMORY_TTL_MS', 5000, 0, 60_000) },
+    taskRoot: nonEmpty(env, 'LAMBDA_TASK_ROOT'),
+    secretVariables: Object.fromEntries(SECRET_VARIABLES.map((name) => [name, env[name]])),
   };
 }
 
