@@ -3,6 +3,7 @@ import httpErrorHandler from '@middy/http-error-handler';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
 import { getConfig } from '../config.js';
 import { INTERNAL_ERROR_BODY, problemFromError, problemResponse } from './problem.js';
+import { rejectUnknownQuery } from './request.js';
 
 export type HttpFunction = (event: APIGatewayProxyEvent, context: Context) => Promise<APIGatewayProxyResult>;
 
@@ -50,6 +51,11 @@ function isLocalStage(): boolean {
 export interface HttpHandlerOptions {
   /** Send HSTS; by default on every stage but `local`. */
   strictTransportSecurity?: boolean;
+  /**
+   * The query parameters the route accepts: any other is a 400 naming it, checked when the
+   * handler starts (after the gate's `before`). Left out, the handler reads the query itself.
+   */
+  query?: readonly string[];
 }
 
 /**
@@ -63,7 +69,10 @@ export function httpHandler(fn: HttpFunction, options: HttpHandlerOptions = {}) 
     .use(securityHeaders(options.strictTransportSecurity))
     .use(httpErrorHandler({ logger: false, fallbackMessage: INTERNAL_ERROR_BODY }))
     .use(problemDetails())
-    .handler(fn);
+    .handler((event, context) => {
+      if (options.query !== undefined) rejectUnknownQuery(event, options.query);
+      return fn(event, context);
+    });
 }
 
 export function jsonResponse(

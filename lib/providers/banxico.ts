@@ -7,9 +7,9 @@ import { ProviderError } from '../core/provider-error.js';
 import type { ParsedSource } from '../core/rate.js';
 import { DEFAULT_UPSTREAM_URLS, type OutboundResponse } from '../core/upstream.js';
 import { redactUrl } from '../outbound/http-client.js';
-import { notConfigured } from './credentials.js';
+import { requireCredential } from './credentials.js';
 import type { FetchSource } from './types.js';
-import { getFromUpstream, secondsHeader } from './upstream-call.js';
+import { getFromUpstream, parseJsonBody, secondsHeader } from './upstream-call.js';
 
 /**
  * Banxico SIE REST API, series SF43718: the FIX keyed by determination date. Both the
@@ -110,14 +110,7 @@ function classifyFailure(
 }
 
 function observationsFromJson(text: string): Observation[] {
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch (error) {
-    throw new ProviderError('upstream_error', `${WHAT} answered with a body that is not JSON`, {
-      cause: error,
-    });
-  }
+  const json = parseJsonBody(text, WHAT);
   if (!isRecord(json)) throw layoutChanged('body is not a JSON object');
   if ('error' in json) throw classifyFailure(200, readErrorInfo(text, 'application/json'), {});
   const series = isRecord(json.bmx) ? json.bmx.series : undefined;
@@ -202,9 +195,7 @@ function httpFailure(response: OutboundResponse): ProviderError {
 }
 
 export const fetchBanxicoFix: FetchSource = async (ctx) => {
-  const token = ctx.config.banxicoToken;
-  const missing = notConfigured('banxico', ctx.config);
-  if (missing !== undefined || token === undefined) throw missing;
+  const token = requireCredential('banxico', ctx.config);
   const xml = ctx.config.banxicoFormat === 'xml';
   const url = `${ctx.config.banxicoBaseUrl.replace(/\/+$/, '')}/series/${SERIES_ID}/datos/oportuno`;
   // The token goes in the header (it wins over ?token= and stays out of URLs and logs).

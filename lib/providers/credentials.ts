@@ -24,3 +24,16 @@ export function notConfigured(
     `${variable} is not set: set it to call this source, or run \`npm run start:sandbox\` to serve recorded answers`,
   );
 }
+
+/** The credential a fetcher sends, or the `not_configured` error thrown before any call. */
+export function requireCredential(
+  source: 'fixer' | 'banxico',
+  config: Pick<UpstreamConfig, 'fixerAccessKey' | 'banxicoToken'>,
+): string {
+  const credential = credentialOf(source, config);
+  const missing = notConfigured(source, config);
+  if (missing !== undefined || credential === undefined) {
+    throw missing ?? new ProviderError('not_configured', `${source} has no credential`);
+  }
+  return credential;
+}
