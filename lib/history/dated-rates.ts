@@ -16,7 +16,7 @@ import {
   type Unchecked,
 } from './consistency.js';
 import { FIXER_FIRST_DATE } from './coverage.js';
-import type { AppliedValue } from './fix-timeline.js';
+import { type AppliedValue, appliedProvenance } from './fix-timeline.js';
 import { noValueError, readFixTimeline, type TimelineRead } from './timeline-reader.js';
 import type { FixerDay, HistoryReader, SeriesSlice } from './types.js';
 
@@ -97,13 +97,7 @@ function derivedRate(
     kind,
     source: rule === undefined ? slice.source : `${rule}, from ${slice.source}`,
     fetched_at: new Date(slice.fetchedAt).toISOString(),
-    provenance: {
-      series_id: 'SF43718',
-      requested_date: requested,
-      fix_date: applied.fixDate,
-      ...(applied.dofDate === undefined ? {} : { dof_date: applied.dofDate }),
-      ...(rule === undefined ? {} : { rule }),
-    },
+    provenance: { ...appliedProvenance(applied, requested), ...(rule === undefined ? {} : { rule }) },
   };
 }
 
