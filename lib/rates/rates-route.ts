@@ -4,9 +4,9 @@ import { type AppConfig, getConfig } from '../config.js';
 import type { SourceId } from '../core/rate.js';
 import type { HttpClient } from '../core/upstream.js';
 import { getTableClient } from '../db/client.js';
+import { requestGate } from '../http/gate.js';
 import { httpHandler } from '../http/handler.js';
 import { serviceUnavailable } from '../http/problem.js';
-import { enforceQuota } from '../http/quota-middleware.js';
 import { etagOf, ifNoneMatchHits, rejectUnknownQuery } from '../http/request.js';
 import { describeError, logger } from '../log.js';
 import { notConfigured } from '../providers/credentials.js';
@@ -114,8 +114,8 @@ export async function answerRates(
 
 /**
  * The Lambda handler of a rates route; each route is its own function in serverless.yml.
- * The caller's quota is taken before any cache or upstream work (lib/http/quota-middleware.ts).
+ * The caller's quota is taken before any cache or upstream work (lib/http/gate.ts).
  */
 export function ratesHandler(sources: readonly SourceId[]) {
-  return httpHandler((event) => answerRates(event, sources)).use(enforceQuota());
+  return httpHandler((event) => answerRates(event, sources)).use(requestGate());
 }
