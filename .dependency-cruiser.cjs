@@ -13,24 +13,7 @@ const ours = '^(lib|functions|scripts|test)/';
  * The only modules that may import a provider: the services' wiring, which hands the
  * provider registry to the rates / history services. Everything else gets rates from a service.
  */
-const providerWiring = [
-  '^lib/rates/[^/]*wiring[^/]*\\.ts$',
-  '^lib/history/[^/]*wiring[^/]*\\.ts$',
-  // removed by 14b: the rates route still builds the rate service itself.
-  '^lib/rates/rates-route\\.ts$',
-];
-
-/**
- * Temporary, named exceptions while issue 14b moves HTTP shaping out of lib/rates. Without
- * them the check reports exactly these six (removed by 14b):
- *   providers-only-through-the-wiring: lib/rates/rates-route.ts → lib/providers/registry.ts
- *   providers-only-through-the-wiring: lib/rates/rates-route.ts → lib/providers/credentials.ts
- *   domain-below-http: lib/rates/rates-route.ts → lib/http/request.ts, problem.ts, handler.ts, gate.ts
- */
-const removedBy14b = {
-  // removed by 14b: rates-route.ts (middy stack, request gate, ETag/304, 503) moves to lib/http.
-  ratesRoute: '^lib/rates/rates-route\\.ts$',
-};
+const providerWiring = ['^lib/rates/[^/]*wiring[^/]*\\.ts$', '^lib/history/[^/]*wiring[^/]*\\.ts$'];
 
 module.exports = {
   forbidden: [
@@ -100,7 +83,6 @@ module.exports = {
       severity: 'error',
       from: {
         path: '^lib/(core|outbound|providers|rates|history|convert|auth|quota|db)/|^lib/(config|log|health)\\.ts$',
-        pathNot: [removedBy14b.ratesRoute],
       },
       to: { path: '^lib/http/' },
     },
