@@ -314,8 +314,11 @@ describe.skipIf(!hasChromium)('the web page in headless Chromium', () => {
     expect(await page.locator('#spread').textContent()).toBe(
       'Diferencia entre el más alto (Para pagos, 20.5303) y el más bajo (Mercado, 20.0753): 0.4550 pesos, 2.27% del más bajo.',
     );
-    // The verdict is the server's (the consistency block), never recomputed by the page.
-    expect(await page.locator('#dof-check').textContent()).toMatch(/^Revisión DOF = FIX: /);
+    // The verdict is the server's (the consistency block), never recomputed by the page: the DOF
+    // page's own FIX column gives FIX(12 nov).
+    expect(await page.locator('#dof-check').textContent()).toBe(
+      'Revisión DOF = FIX: correcta. El DOF del 13 nov 2020 (20.5303) es igual al FIX del 12 nov 2020.',
+    );
     // The header names the client as client:create was told to, not by its id.
     expect(await page.locator('#account-client').textContent()).toBe('web-pro');
     expect(await page.locator('#account-client').getAttribute('title')).toBe(pro.client_id);
