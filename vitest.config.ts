@@ -1,4 +1,11 @@
+import { createRequire } from 'node:module';
 import { defineConfig } from 'vitest/config';
+
+// Required at run time, not imported: Vite would inline the file into its bundled config and
+// break its own `require('esbuild')`.
+const pageAssets: typeof import('./scripts/web/page-assets.cjs') = createRequire(import.meta.url)(
+  './scripts/web/page-assets.cjs',
+);
 
 /**
  * One project per tier, so `npm run test:<tier>` runs one and `npm test` all of them in
@@ -14,11 +21,12 @@ const tier = (name: string) => ({
 });
 
 export default defineConfig({
+  // lib/web/page.ts imports the page's script and stylesheet as esbuild bundles (`?bundle`),
+  // made by the same plugin serverless-esbuild uses, so tests see the bytes Lambda serves.
+  plugins: [pageAssets.vitePlugin()],
   test: {
     projects: [tier('unit'), tier('integration'), tier('e2e'), tier('browser')],
     environment: 'node',
-    // lib/web/app.css is imported as text (`?raw`); Vitest blanks CSS it is not told to process.
-    css: { include: [/\/lib\/web\//] },
     testTimeout: 20_000,
     hookTimeout: 120_000,
     // e2e suites each start their own stack on ports their worker owns; two cores keep this small.

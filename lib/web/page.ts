@@ -1,11 +1,11 @@
 import { createHash } from 'node:crypto';
 import type { APIGatewayProxyResult } from 'aws-lambda';
-import { isBankingDay } from '../core/banking-calendar.js';
 import { conditionalResponse, etagOf } from '../http/request.js';
-// The page's sources are real files. `?raw` is for Vitest, the `type: 'text'` attribute for
-// esbuild (which ignores the suffix): both give the file's text, so tests see what Lambda serves.
-import css from './app.css?raw' with { type: 'text' };
-import script from './app.js?raw' with { type: 'text' };
+// The script and the stylesheet are esbuild browser bundles of these entries (npm modules such
+// as uPlot inside), made at build time by scripts/web/page-assets.cjs for both serverless-esbuild
+// and Vitest, so tests see the bytes Lambda serves. The template is the file's own text.
+import css from './app.css?bundle';
+import script from './client/main.ts?bundle';
 import template from './index.html?raw' with { type: 'text' };
 
 /**
@@ -21,11 +21,7 @@ export interface WebPage {
 }
 
 const STYLE_MARKER = '<style data-inline="app.css"></style>';
-const SCRIPT_MARKER = '<script data-inline="app.js"></script>';
-const HOLIDAYS_MARKER = 'data-bank-holidays=""';
-/** The bank holidays the page knows (for its DOF = FIX check): from this year back to here. */
-const FIRST_CALENDAR_YEAR = 2015;
-const DAY_MS = 86_400_000;
+const SCRIPT_MARKER = '<script data-inline="main.ts"></script>';
 
 const sha256 = (text: string) => `'sha256-${createHash('sha256').update(text, 'utf8').digest('base64')}'`;
 
@@ -37,34 +33,22 @@ function replaceOnce(text: string, marker: string, replacement: string): string 
   return text.slice(0, at) + replacement + text.slice(at + marker.length);
 }
 
-/** Weekdays that are not banking days (lib/core/banking-calendar.ts), so the page never keeps its own list. */
-export function bankHolidays(fromYear: number, toYear: number): string[] {
-  const holidays: string[] = [];
-  for (let ms = Date.UTC(fromYear, 0, 1); ms < Date.UTC(toYear + 1, 0, 1); ms += DAY_MS) {
-    const day = new Date(ms);
-    const weekday = day.getUTCDay();
-    if (weekday === 0 || weekday === 6) continue;
-    const iso = day.toISOString().slice(0, 10);
-    if (!isBankingDay(iso)) holidays.push(iso);
-  }
-  return holidays;
-}
-
-export function buildPage(holidays: readonly string[]): WebPage {
+/** The document for these bundles (the defaults are the page's own; tests pass others). */
+export function buildPage(bundles: { script: string; css: string } = { script, css }): WebPage {
   for (const [name, text, closing] of [
-    ['app.css', css, '</style'],
-    ['app.js', script, '</script'],
+    ['app.css', bundles.css, '</style'],
+    ['client/main.ts', bundles.script, '</script'],
   ] as const) {
     if (text.trim() === '') throw new Error(`lib/web/${name} was bundled empty`);
-    if (text.toLowerCase().includes(closing)) throw new Error(`lib/web/${name} must not contain ${closing}`);
+    if (text.toLowerCase().includes(closing))
+      throw new Error(`lib/web/${name}'s bundle must not contain ${closing}`);
   }
-  let html = replaceOnce(template, STYLE_MARKER, `<style>${css}</style>`);
-  html = replaceOnce(html, SCRIPT_MARKER, `<script>${script}</script>`);
-  html = replaceOnce(html, HOLIDAYS_MARKER, `data-bank-holidays="${holidays.join(' ')}"`);
+  let html = replaceOnce(template, STYLE_MARKER, `<style>${bundles.css}</style>`);
+  html = replaceOnce(html, SCRIPT_MARKER, `<script>${bundles.script}</script>`);
   const contentSecurityPolicy = [
     "default-src 'none'",
-    `script-src ${sha256(script)}`,
-    `style-src ${sha256(css)}`,
+    `script-src ${sha256(bundles.script)}`,
+    `style-src ${sha256(bundles.css)}`,
     "connect-src 'self'",
     "img-src 'self' data:",
     "base-uri 'none'",
@@ -77,9 +61,9 @@ export function buildPage(holidays: readonly string[]): WebPage {
 
 let cached: WebPage | undefined;
 
-/** Built once per cold start: the calendar covers through next year, so a long-lived instance stays right. */
-export function getPage(now: number = Date.now()): WebPage {
-  cached ??= buildPage(bankHolidays(FIRST_CALENDAR_YEAR, new Date(now).getUTCFullYear() + 1));
+/** Built once per cold start. */
+export function getPage(): WebPage {
+  cached ??= buildPage();
   return cached;
 }
 

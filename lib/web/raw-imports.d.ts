@@ -7,3 +7,12 @@ declare module '*?raw' {
   const text: string;
   export default text;
 }
+
+/**
+ * `import text from './entry.ts?bundle'`: the text of an esbuild browser bundle of that entry
+ * (scripts/web/page-assets.cjs, for serverless-esbuild and Vitest alike). See lib/web/page.ts.
+ */
+declare module '*?bundle' {
+  const text: string;
+  export default text;
+}

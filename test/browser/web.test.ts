@@ -314,8 +314,10 @@ describe.skipIf(!hasChromium)('the web page in headless Chromium', () => {
     expect(await page.locator('#spread').textContent()).toBe(
       'Diferencia entre el más alto (Para pagos, 20.5303) y el más bajo (Mercado, 20.0753): 0.4550 pesos, 2.27% del más bajo.',
     );
-    expect(await page.locator('#dof-check').textContent()).toContain(
-      'El DOF del 13 nov 2020 publica el FIX del 12 nov 2020',
+    // The verdict is the server's (the consistency block), never recomputed by the page: the DOF
+    // page's own FIX column gives FIX(12 nov).
+    expect(await page.locator('#dof-check').textContent()).toBe(
+      'Revisión DOF = FIX: correcta. El DOF del 13 nov 2020 (20.5303) es igual al FIX del 12 nov 2020.',
     );
     // The header names the client as client:create was told to, not by its id.
     expect(await page.locator('#account-client').textContent()).toBe('web-pro');
@@ -500,7 +502,7 @@ describe.skipIf(!hasChromium)('the web page in headless Chromium', () => {
     expect(await page.locator('#status').textContent()).toBe('Sesión cerrada.');
   }, 60_000);
 
-  it("checks today's DOF against the previous banking day's FIX, and explains a total outage", async () => {
+  it("shows the server's DOF = FIX verdict (passed, failed, not checkable), and explains a total outage", async () => {
     const page = await openPage();
     await signIn(page, pro);
     const rate = (value: number, date: string, kind: string) => ({
@@ -517,7 +519,14 @@ describe.skipIf(!hasChromium)('the web page in headless Chromium', () => {
     });
     const quotaHeaders = { 'RateLimit-Policy': '"minute";q=300;w=60', RateLimit: '"minute";r=250;t=30' };
     // Tuesday 17 Nov 2020: Monday the 16th was a bank holiday, so the DOF prints Friday the 13th's FIX.
-    let body: unknown = {
+    const dofVsFix = (ok: boolean | null, fixValue: number | null) => ({
+      ok,
+      rule: 'DOF(D) = FIX(previous banking day)',
+      dof: { date: '2020-11-17', value: 20.3987 },
+      fix: fixValue === null ? null : { date: '2020-11-13', value: fixValue },
+      ...(ok === null ? { reason: 'FIX of 2020-11-13 not available' } : {}),
+    });
+    const ratesBody = (check: unknown) => ({
       base: 'USD',
       quote: 'MXN',
       rates: {
@@ -527,7 +536,9 @@ describe.skipIf(!hasChromium)('the web page in headless Chromium', () => {
         fixer: rate(20.25, '2020-11-17', 'market'),
       },
       errors: {},
-    };
+      consistency: { dof_vs_fix: check },
+    });
+    let body: unknown = ratesBody(dofVsFix(true, 20.3987));
     let status = 200;
     await page.route('**/v1/rates', (route) =>
       route.fulfill({
@@ -551,6 +562,19 @@ describe.skipIf(!hasChromium)('the web page in headless Chromium', () => {
     );
     expect(await page.locator('#quota').textContent()).toBe(
       'Consultas restantes: 250 en este minuto; se renuevan en 30 s. Tu plan: 300 por minuto.',
+    );
+
+    body = ratesBody(dofVsFix(false, 20.4018));
+    await clickAndWait(page, 'Actualizar', '/v1/rates');
+    expect(await page.locator('#dof-check').textContent()).toBe(
+      'Revisión DOF = FIX: no coinciden. El DOF del 17 nov 2020 es 20.3987 y el FIX del 13 nov 2020 es 20.4018.',
+    );
+    expect(await page.locator('#dof-check').getAttribute('class')).toBe('check-bad');
+
+    body = ratesBody(dofVsFix(null, null));
+    await clickAndWait(page, 'Actualizar', '/v1/rates');
+    expect(await page.locator('#dof-check').textContent()).toBe(
+      'Revisión DOF = FIX: no se puede hacer con estos valores: no tenemos el FIX del día hábil anterior al 17 nov 2020, que el DOF de ese día publica.',
     );
 
     body = {

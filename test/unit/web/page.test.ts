@@ -1,12 +1,21 @@
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { describe, expect, it } from 'vitest';
-import { bankHolidays, buildPage, getPage, webPageResponse } from '../../../lib/web/page.js';
+import * as esbuild from 'esbuild';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { buildPage, getPage, webPageResponse } from '../../../lib/web/page.js';
 import { SERVICE_ROOT } from '../../../scripts/lib/template.js';
+import pageAssets from '../../../scripts/web/page-assets.cjs';
 
-const source = (name: string) => readFileSync(path.join(SERVICE_ROOT, 'lib', 'web', name), 'utf8');
+const WEB = path.join(SERVICE_ROOT, 'lib', 'web');
 const hashOf = (text: string) => `'sha256-${createHash('sha256').update(text).digest('base64')}'`;
+
+/** The page's two bundles, made directly by the shared bundler (not through Vite). */
+const bundles = { script: '', css: '' };
+const source = (name: 'main.ts' | 'app.css') => (name === 'main.ts' ? bundles.script : bundles.css);
+beforeAll(async () => {
+  bundles.script = (await pageAssets.bundlePageAsset(path.join(WEB, 'client', 'main.ts'))).text;
+  bundles.css = (await pageAssets.bundlePageAsset(path.join(WEB, 'app.css'))).text;
+}, 60_000);
 
 /** The text of every inline <tag> block, as the browser hashes it. */
 function inlineBlocks(html: string, tag: 'script' | 'style'): string[] {
@@ -19,7 +28,7 @@ function inlineBlocks(html: string, tag: 'script' | 'style'): string[] {
 const expectedCsp = () =>
   [
     "default-src 'none'",
-    `script-src ${hashOf(source('app.js'))}`,
+    `script-src ${hashOf(source('main.ts'))}`,
     `style-src ${hashOf(source('app.css'))}`,
     "connect-src 'self'",
     "img-src 'self' data:",
@@ -31,25 +40,50 @@ const expectedCsp = () =>
 describe('the web page document', () => {
   const page = getPage();
 
-  it('inlines the real lib/web files (imported as text, not as modules)', () => {
+  it('inlines the esbuild bundles of lib/web/client/main.ts and app.css (plain browser code, no module)', () => {
     expect(page.html).toContain(source('app.css'));
-    expect(page.html).toContain(source('app.js'));
+    expect(page.html).toContain(source('main.ts'));
     expect(page.html).toMatch(/^<!doctype html>\s*<html lang="es-MX">/);
     expect(page.html).not.toContain('data-inline=');
+    // One classic script: an IIFE with no import left in it and no TypeScript syntax.
+    expect(bundles.script).toMatch(/^("use strict";)?\(\(\)=>\{/);
+    expect(bundles.script).not.toMatch(/\bimport\s*[{("'*]|\bexport\s|: string\b/);
+    expect(bundles.script).toContain('tipo-de-cambio.session');
   });
+
+  it('is bundled to the same bytes by serverless-esbuild (the plugin the functions are built with)', async () => {
+    const result = await esbuild.build({
+      stdin: {
+        contents:
+          "import script from './client/main.ts?bundle'; import css from './app.css?bundle'; export { script, css };",
+        resolveDir: WEB,
+        loader: 'ts',
+      },
+      bundle: true,
+      write: false,
+      format: 'esm',
+      platform: 'node',
+      plugins: [...pageAssets],
+    });
+    const module = await import(
+      `data:text/javascript;base64,${Buffer.from(result.outputFiles[0]?.text ?? '').toString('base64')}`
+    );
+    expect(module.script).toBe(bundles.script);
+    expect(module.css).toBe(bundles.css);
+  }, 60_000);
 
   it('allows exactly its own inline script and style by sha256, and nothing from elsewhere', () => {
     const csp = page.contentSecurityPolicy;
     const scripts = inlineBlocks(page.html, 'script');
     const styles = inlineBlocks(page.html, 'style');
-    expect(scripts).toEqual([source('app.js')]);
+    expect(scripts).toEqual([source('main.ts')]);
     expect(styles).toEqual([source('app.css')]);
     expect(csp).toBe(expectedCsp());
     expect(csp).not.toMatch(/unsafe|https?:|\*/);
   });
 
   it('has no inline handlers, style attributes or external resources (they would be blocked)', () => {
-    const markup = page.html.replace(source('app.js'), '').replace(source('app.css'), '');
+    const markup = page.html.replace(source('main.ts'), '').replace(source('app.css'), '');
     expect(markup).not.toMatch(/\son[a-z]+=/i);
     expect(markup).not.toMatch(/\sstyle=/i);
     expect(markup).not.toMatch(/(src|href)="(https?:)?\/\//i);
@@ -61,21 +95,9 @@ describe('the web page document', () => {
     for (const id of ids) expect(page.html).toContain(`<label for="${id}">`);
   });
 
-  it('carries the bank holidays of the service calendar for the DOF = FIX check', () => {
-    expect(bankHolidays(2020, 2020)).toEqual([
-      '2020-01-01',
-      '2020-02-03',
-      '2020-03-16',
-      '2020-04-09',
-      '2020-04-10',
-      '2020-05-01',
-      '2020-09-16',
-      '2020-11-02',
-      '2020-11-16',
-      '2020-12-25',
-    ]);
-    expect(buildPage(['2020-11-16']).html).toContain('data-bank-holidays="2020-11-16"');
-    expect(page.html).toContain('2020-11-16');
+  it("carries no banking calendar: the DOF = FIX verdict is the server's (the consistency block)", () => {
+    expect(page.html).not.toContain('data-bank-holidays');
+    expect(page.html).not.toMatch(/2020-11-16/);
   });
 });
 
@@ -84,7 +106,7 @@ describe('GET / response', () => {
     const response = webPageResponse({ headers: {} });
     expect(response.statusCode).toBe(200);
     expect(response.body).toMatch(/^<!doctype html>\s*<html lang="es-MX">/);
-    expect(response.body).toContain(source('app.js'));
+    expect(response.body).toContain(source('main.ts'));
     expect(response.headers).toMatchObject({
       'Content-Type': 'text/html; charset=utf-8',
       'Content-Security-Policy': expectedCsp(),
@@ -95,7 +117,7 @@ describe('GET / response', () => {
     // A strong validator of exactly this body: a changed page must get another ETag.
     const body = response.body;
     expect(response.headers?.ETag).toMatch(/^"[A-Za-z0-9_-]+"$/);
-    const changed = buildPage(['2020-11-16']);
+    const changed = buildPage({ script: `${bundles.script};`, css: bundles.css });
     expect(changed.html).not.toBe(body);
     expect(webPageResponse({ headers: {} }, changed).headers?.ETag).not.toBe(response.headers?.ETag);
   });

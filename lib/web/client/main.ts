@@ -1,0 +1,235 @@
+import { getRates, learnName } from './api.js';
+import { RATE_ORDER, renderCard, sourceErrorItems } from './cards.js';
+import { clockFormat } from './format.js';
+import { messageFor } from './messages.js';
+import { isPageError, PageError } from './page-error.js';
+import { quotaText } from './quota.js';
+import {
+  type Credentials,
+  clearSession,
+  isExpiring,
+  readSession,
+  rememberCredentials,
+  requestToken,
+  type Session,
+} from './session.js';
+import { dofCheckVerdict, spreadText } from './summary.js';
+import type { Rate, RatesBody, SourceErrors } from './types.js';
+import { findUi } from './ui.js';
+
+/**
+ * The page's script (bundled by esbuild into one inline <script>, scripts/web/page-assets.cjs):
+ * sign in, then the daily report of GET /v1/rates, or one source alone.
+ * It talks only to this service (same origin).
+ */
+const VIEWS = {
+  all: { path: 'v1/rates', title: 'Reporte diario' },
+  fixer: { path: 'v1/rates/fixer', title: 'Fixer' },
+  dof: { path: 'v1/rates/dof', title: 'Diario Oficial' },
+  banxico: { path: 'v1/rates/banxico', title: 'Banxico' },
+} as const;
+type View = keyof typeof VIEWS;
+const isView = (value: string | undefined): value is View => value !== undefined && value in VIEWS;
+
+const ui = findUi();
+let currentView: View = 'all';
+let loading = false;
+let signingIn = false;
+
+const setAlert = (text: string) => {
+  ui.alert.textContent = text;
+};
+const setStatus = (text: string) => {
+  ui.status.textContent = text;
+};
+
+function showQuota(response: Response): void {
+  const text = quotaText(response.headers);
+  if (text !== null) ui.quota.textContent = text;
+}
+
+function renderSourceErrors(errors: SourceErrors, rates: Record<string, Rate>): void {
+  const items = sourceErrorItems(errors, rates);
+  ui.sourceErrorsList.replaceChildren(...items);
+  ui.sourceErrors.hidden = items.length === 0;
+}
+
+function renderRates(body: RatesBody, view: View): void {
+  const { rates } = body;
+  ui.rates.replaceChildren(
+    ...RATE_ORDER.flatMap((key) => {
+      const rate = rates[key];
+      return rate === undefined ? [] : [renderCard(key, rate)];
+    }),
+  );
+  renderSourceErrors(body.errors, rates);
+  ui.summary.hidden = view !== 'all';
+  if (view !== 'all') return;
+  ui.spread.textContent = spreadText(rates);
+  const verdict = dofCheckVerdict(body.consistency?.dof_vs_fix);
+  ui.dofCheck.textContent = verdict.text;
+  ui.dofCheck.className = verdict.className;
+}
+
+function clearReport(): void {
+  ui.rates.replaceChildren();
+  ui.sourceErrorsList.replaceChildren();
+  ui.sourceErrors.hidden = true;
+  ui.summary.hidden = true;
+  ui.quota.textContent = '';
+}
+
+function selectView(view: View): void {
+  currentView = view;
+  ui.reportTitle.textContent = VIEWS[view].title;
+  for (const button of ui.viewButtons) {
+    button.setAttribute('aria-pressed', String(button.dataset.view === view));
+  }
+}
+
+function showSignIn(error?: unknown): void {
+  ui.report.hidden = true;
+  ui.account.hidden = true;
+  ui.signIn.hidden = false;
+  clearReport();
+  setStatus('');
+  setAlert(error === undefined ? '' : messageFor(error));
+}
+
+function showReport(session: Session): void {
+  ui.signIn.hidden = true;
+  ui.report.hidden = false;
+  ui.account.hidden = false;
+  ui.accountClient.textContent = session.name ?? session.clientId;
+  ui.accountClient.title = session.clientId;
+}
+
+function signOut(error?: unknown): void {
+  rememberCredentials(null);
+  clearSession();
+  ui.form.reset();
+  showSignIn(error);
+}
+
+/** What a failed load does: back to sign-in for credential problems, else an alert. */
+function handleLoadError(error: unknown): void {
+  if (isPageError(error, 'expired', 'wrong-api-key', 'bad-credentials')) {
+    // bad-credentials: renewing with the remembered credentials failed (secret rotated, client disabled).
+    const clientId = error.kind === 'bad-credentials' ? undefined : readSession()?.clientId;
+    signOut(error);
+    if (clientId !== undefined) ui.clientId.value = clientId;
+    ui.clientId.focus();
+    return;
+  }
+  if (isPageError(error, 'no-source')) {
+    ui.rates.replaceChildren();
+    ui.summary.hidden = true;
+    renderSourceErrors(error.details.errors ?? {}, {});
+  }
+  setStatus('');
+  setAlert(messageFor(error));
+}
+
+async function load(view: View, { focusTitle = false } = {}): Promise<void> {
+  if (loading) return;
+  loading = true;
+  selectView(view);
+  ui.rates.setAttribute('aria-busy', 'true');
+  setStatus('Consultando…');
+  try {
+    const body = await getRates(VIEWS[view].path, showQuota);
+    setAlert('');
+    renderRates(body, view);
+    setStatus(`${VIEWS[view].title}: actualizado a las ${clockFormat.format(new Date())}`);
+  } catch (error) {
+    handleLoadError(error);
+  } finally {
+    loading = false;
+    ui.rates.setAttribute('aria-busy', 'false');
+  }
+  if (focusTitle && !ui.report.hidden) ui.reportTitle.focus();
+}
+
+/** The sign-in form's values; marks and names the empty ones (a `missing-fields` error). */
+function readSignInForm(): Credentials {
+  const entered = {
+    clientId: ui.clientId.value.trim(),
+    clientSecret: ui.clientSecret.value,
+    apiKey: ui.apiKey.value.trim(),
+  };
+  const fields = [
+    { value: entered.clientId, input: ui.clientId, name: 'ID de cliente' },
+    { value: entered.clientSecret, input: ui.clientSecret, name: 'secreto del cliente' },
+    { value: entered.apiKey, input: ui.apiKey, name: 'clave de API' },
+  ];
+  for (const { input } of fields) input.removeAttribute('aria-invalid');
+  const missing = fields.filter(({ value }) => value === '');
+  for (const { input } of missing) input.setAttribute('aria-invalid', 'true');
+  missing[0]?.input.focus();
+  if (missing.length > 0) throw new PageError('missing-fields', { fields: missing.map(({ name }) => name) });
+  return entered;
+}
+
+async function signIn(): Promise<void> {
+  const entered = readSignInForm();
+  setStatus('Iniciando sesión…');
+  const session = await learnName(await requestToken(entered));
+  rememberCredentials(entered);
+  ui.clientSecret.value = '';
+  setAlert('');
+  showReport(session);
+  await load('all', { focusTitle: true });
+}
+
+async function onSubmit(event: SubmitEvent): Promise<void> {
+  event.preventDefault();
+  if (signingIn) return;
+  signingIn = true;
+  ui.submit.setAttribute('aria-disabled', 'true');
+  setAlert('');
+  try {
+    await signIn();
+  } catch (error) {
+    setStatus('');
+    setAlert(messageFor(error));
+    if (isPageError(error, 'bad-credentials')) {
+      ui.clientSecret.setAttribute('aria-invalid', 'true');
+      ui.clientSecret.select();
+    }
+  } finally {
+    signingIn = false;
+    ui.submit.removeAttribute('aria-disabled');
+  }
+}
+
+function listen(): void {
+  ui.form.addEventListener('submit', (event) => void onSubmit(event));
+  for (const button of ui.viewButtons) {
+    button.addEventListener('click', () => {
+      if (isView(button.dataset.view)) void load(button.dataset.view);
+    });
+  }
+  ui.refresh.addEventListener('click', () => void load(currentView));
+  ui.signOut.addEventListener('click', () => {
+    signOut();
+    setStatus('Sesión cerrada.');
+    ui.clientId.focus();
+  });
+}
+
+function start(): void {
+  listen();
+  const stored = readSession();
+  if (stored === null) {
+    showSignIn();
+  } else if (isExpiring(stored)) {
+    // A reload forgets the credentials, so an expired token cannot be renewed here.
+    signOut(new PageError('expired'));
+    ui.clientId.value = stored.clientId;
+  } else {
+    showReport(stored);
+    void load('all');
+  }
+}
+
+start();
