@@ -13,43 +13,24 @@
  */
 import { roundHalfUp } from '../core/plausibility.js';
 import {
+  type Consistency,
+  type DatedValue,
   DOF_VS_FIX_RULE,
+  type DofVsFix,
   FIXER_TOLERANCE_PERCENT,
   FIXER_VS_FIX_RULE,
+  type FixerVsFix,
   PARA_PAGOS_VS_SF60653_RULE,
+  type ParaPagosVsSf60653,
 } from '../rates/consistency.js';
 
-export interface DatedSide {
-  date: string;
-  value: number;
-}
+// The block's types are today's answer's (lib/rates/consistency.ts): one shape for both.
+export type DatedSide = DatedValue;
+export type ConsistencyBlock = Consistency;
+export type { DofVsFix, FixerVsFix, ParaPagosVsSf60653 };
 
-export interface ConsistencyCheck {
-  ok: boolean | null;
-  rule: string;
-  reason?: string;
-}
-
-export interface DofVsFix extends ConsistencyCheck {
-  dof: DatedSide | null;
-  fix: DatedSide | null;
-}
-export interface ParaPagosVsSf60653 extends ConsistencyCheck {
-  para_pagos: DatedSide | null;
-  sf60653: DatedSide | null;
-}
-export interface FixerVsFix extends ConsistencyCheck {
-  fixer: DatedSide | null;
-  fix: DatedSide | null;
-  spread_pesos: number | null;
-  spread_percent: number | null;
-}
-
-export interface ConsistencyBlock {
-  dof_vs_fix: DofVsFix;
-  para_pagos_vs_sf60653: ParaPagosVsSf60653;
-  fixer_vs_fix: FixerVsFix;
-}
+/** What every check has: `ok`, the rule, and (only when `ok` is null) the reason. */
+export type ConsistencyCheck = { ok: boolean | null; rule: string; reason?: string };
 
 // The rules and the Fixer tolerance are today's answer's (lib/rates/consistency.ts): stated once.
 export { DOF_VS_FIX_RULE, FIXER_VS_FIX_RULE, PARA_PAGOS_VS_SF60653_RULE };
