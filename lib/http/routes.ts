@@ -11,6 +11,7 @@ export const PUBLIC_ROUTES: ReadonlyArray<{ method: string; path: string }> = [
   { method: 'GET', path: '/v1/rates/dof' },
   { method: 'GET', path: '/v1/rates/fixer' },
   { method: 'GET', path: '/v1/rates/banxico' },
+  { method: 'GET', path: '/v1/convert' },
   { method: 'GET', path: '/v1/whoami' },
   { method: 'POST', path: '/v1/auth/token' },
   { method: 'GET', path: '/v1/openapi.json' },

@@ -30,6 +30,7 @@ const DYNAMODB_ACTIONS_ALLOWED: Record<string, string[]> = {
   ratesDof: RATES_ACTIONS,
   ratesFixer: RATES_ACTIONS,
   ratesBanxico: RATES_ACTIONS,
+  convert: RATES_ACTIONS,
   refresher: RATES_ACTIONS,
   token: ['dynamodb:GetItem', 'dynamodb:UpdateItem'],
   authorizer: ['dynamodb:GetItem'],

@@ -1,0 +1,78 @@
+import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
+import { buildConvertAnswer } from '../convert/answer.js';
+import { CONVERT_PARAMETERS, ConvertQueryError, parseConvertQuery } from '../convert/query.js';
+import { createTodayRateForConversion } from '../convert/today-rate.js';
+import type { RateForConversion } from '../convert/types.js';
+import { mexicoCityDate } from '../core/mexico-time.js';
+import { ProviderError } from '../core/provider-error.js';
+import { describeError, logger } from '../log.js';
+import { getRateService } from '../rates/rates-route.js';
+import { httpHandler, jsonResponse } from './handler.js';
+import { badRequest, serviceUnavailable } from './problem.js';
+import { enforceQuota } from './quota-middleware.js';
+import { rejectUnknownQuery } from './request.js';
+
+export interface ConvertDeps {
+  rateForConversion: RateForConversion;
+  now: () => number;
+}
+
+/** A rate that cannot be had: the source's own failure (503), or a date it cannot answer (400). */
+function rateProblem(error: unknown, kind: string): Error {
+  if (error instanceof ConvertQueryError) return badRequest(error.message);
+  if (error instanceof ProviderError) {
+    return serviceUnavailable(`No ${kind} rate can be served: ${error.message} (${error.code}).`, {
+      headers: { 'Retry-After': String(Math.max(1, error.retryAfterSeconds ?? 60)) },
+    });
+  }
+  logger.error('rate cache unavailable', { error: describeError(error) });
+  return serviceUnavailable('The rate cache is unavailable; try again shortly.', {
+    headers: { 'Retry-After': '5' },
+  });
+}
+
+/**
+ * GET /v1/convert?amount=&from=&to=&kind=[&date=]: an amount converted between USD and MXN at
+ * the rate of `kind` for `date` (today in Mexico City by default). Every bad parameter is a
+ * 400 problem naming it and its accepted form; a rate that cannot be served is a 503 problem.
+ * The answer is `no-store`: it is as cheap to ask again as to revalidate.
+ */
+export async function answerConvert(
+  event: Pick<APIGatewayProxyEvent, 'queryStringParameters'>,
+  deps: ConvertDeps,
+): Promise<APIGatewayProxyResult> {
+  rejectUnknownQuery(event, CONVERT_PARAMETERS);
+  const today = mexicoCityDate(new Date(deps.now()));
+  let query: ReturnType<typeof parseConvertQuery>;
+  try {
+    query = parseConvertQuery(event.queryStringParameters, today);
+  } catch (error) {
+    if (error instanceof ConvertQueryError) throw badRequest(error.message);
+    throw error;
+  }
+  let rate: Awaited<ReturnType<RateForConversion>>;
+  try {
+    rate = await deps.rateForConversion(query.kind, query.date);
+  } catch (error) {
+    throw rateProblem(error, query.kind);
+  }
+  return jsonResponse(200, buildConvertAnswer(query, rate, today), { 'Cache-Control': 'no-store' });
+}
+
+let defaultDeps: ConvertDeps | undefined;
+
+function getConvertDeps(): ConvertDeps {
+  defaultDeps ??= {
+    rateForConversion: createTodayRateForConversion({
+      getSources: (sources) => getRateService().getSources(sources),
+      now: Date.now,
+    }),
+    now: Date.now,
+  };
+  return defaultDeps;
+}
+
+/** The Lambda handler: the caller's quota is taken before any rate work, as on /v1/rates. */
+export function convertHandler() {
+  return httpHandler((event) => answerConvert(event, getConvertDeps())).use(enforceQuota());
+}
