@@ -29,7 +29,12 @@ export interface ConvertAnswer {
 /** Converts a checked query at `rate` and shapes the answer (pure). */
 export function buildConvertAnswer(query: ConvertQuery, rate: ConversionRate, today: string): ConvertAnswer {
   const value = rateDecimal(rate.value);
-  const { amount, result } = convertAmount({ amount: query.amount, from: query.from, to: query.to, rate: value });
+  const { amount, result } = convertAmount({
+    amount: query.amount,
+    from: query.from,
+    to: query.to,
+    rate: value,
+  });
   return {
     amount,
     from: query.from,

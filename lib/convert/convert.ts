@@ -52,7 +52,8 @@ function whyNotDecimal(text: string): string {
   if (text.startsWith('-')) return 'negative amounts are not converted';
   if (text.startsWith('+')) return 'a sign is not accepted';
   if (/^[\d.]+[eE][+-]?\d+$/.test(text)) return 'exponent notation is not accepted';
-  if (text.includes(',')) return 'a comma is not accepted (no thousands separators; the decimal mark is a dot)';
+  if (text.includes(','))
+    return 'a comma is not accepted (no thousands separators; the decimal mark is a dot)';
   return 'it is not a decimal number';
 }
 

@@ -1,6 +1,6 @@
 import { isIsoDate } from '../core/mexico-time.js';
-import { checkAmount, CURRENCY_DECIMALS, MAX_INTEGER_DIGITS } from './convert.js';
-import { CONVERSION_KINDS, CURRENCIES, type ConversionKind, type Currency } from './types.js';
+import { CURRENCY_DECIMALS, checkAmount, MAX_INTEGER_DIGITS } from './convert.js';
+import { CONVERSION_KINDS, type ConversionKind, CURRENCIES, type Currency } from './types.js';
 
 /** The query parameters of GET /v1/convert; any other is refused by name. */
 export const CONVERT_PARAMETERS = ['amount', 'from', 'to', 'kind', 'date'] as const;
@@ -39,12 +39,16 @@ function quoted(value: string): string {
 
 function required(query: Query, name: string, form: string): string {
   const value = query?.[name];
-  if (value === undefined) throw new ConvertQueryError(name, `Missing query parameter ${name}. Expected ${form}.`);
+  if (value === undefined)
+    throw new ConvertQueryError(name, `Missing query parameter ${name}. Expected ${form}.`);
   return value;
 }
 
 function invalid(name: string, value: string, reason: string, form: string): ConvertQueryError {
-  return new ConvertQueryError(name, `Invalid query parameter ${name} ${quoted(value)}: ${reason}. Expected ${form}.`);
+  return new ConvertQueryError(
+    name,
+    `Invalid query parameter ${name} ${quoted(value)}: ${reason}. Expected ${form}.`,
+  );
 }
 
 const isCurrency = (value: string): value is Currency => (CURRENCIES as readonly string[]).includes(value);
