@@ -255,6 +255,7 @@ describe('openapi.yaml', () => {
         '/v1/rates/dof',
         '/v1/rates/fixer',
         '/v1/rates/banxico',
+        '/v1/convert',
       ]) {
         const input = {
           method: 'GET',
