@@ -251,11 +251,11 @@ describe('openapi.yaml', () => {
       }
       for (const path of [
         '/v1/whoami',
+        '/v1/convert',
         '/v1/rates',
         '/v1/rates/dof',
         '/v1/rates/fixer',
         '/v1/rates/banxico',
-        '/v1/convert',
       ]) {
         const input = {
           method: 'GET',
