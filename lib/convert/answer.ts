@@ -45,7 +45,7 @@ export function buildConvertAnswer(query: ConvertQuery, rate: ConversionRate, to
       kind: rate.kind,
       value,
       date: rate.date,
-      ...(rate.appliesSince === undefined ? {} : { applies_since: rate.appliesSince }),
+      ...(rate.applies_since === undefined ? {} : { applies_since: rate.applies_since }),
       rule: rate.rule,
       source: rate.source,
       provenance: rate.provenance,

@@ -29,7 +29,7 @@ export interface ConversionRate {
   /** The date the value belongs to (the source's own date, or the publication date for dof/fiscal). */
   date: string;
   /** Only when the requested day had no value of its own: since when this value applies. */
-  appliesSince?: string;
+  applies_since?: string;
   /** One sentence: which rule picked this value. */
   rule: string;
   /** Human name plus series or URL. */

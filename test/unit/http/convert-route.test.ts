@@ -100,7 +100,7 @@ describe('GET /v1/convert', () => {
       ...RATE,
       kind,
       date: '2020-11-13',
-      appliesSince: '2020-11-14',
+      applies_since: '2020-11-14',
     }));
 
     const response = await call({
