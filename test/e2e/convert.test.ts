@@ -82,6 +82,39 @@ describe('GET /v1/convert on the running stack', () => {
     expect(answer.headers.get('ratelimit')).toMatch(/^"minute";r=\d+;t=\d+$/);
   });
 
+  it('answers every bad amount of the issue with a 400 naming amount, and 0.01 / 999999999.99 exactly', async () => {
+    const refused: Record<string, [number, string]> = {};
+    for (const [amount, from, to] of [
+      ['1e3', 'USD', 'MXN'],
+      ['-5', 'USD', 'MXN'],
+      ['0.001', 'MXN', 'USD'],
+      ['abc', 'USD', 'MXN'],
+      ['1234567890123456', 'USD', 'MXN'],
+      ['', 'USD', 'MXN'],
+    ]) {
+      const answer = await convert(`amount=${amount}&from=${from}&to=${to}&kind=dof`);
+      refused[amount ?? ''] = [answer.status, answer.body.detail.split(':')[0]];
+    }
+    const exact: string[] = [];
+    for (const amount of ['0.01', '999999999.99']) {
+      const mxn = await convert(`amount=${amount}&from=USD&to=MXN&kind=dof`);
+      const usd = await convert(`amount=${mxn.body.result}&from=MXN&to=USD&kind=dof`);
+      exact.push(`${amount} → ${mxn.body.result} → ${usd.body.result}`);
+    }
+
+    const invalid = (amount: string): [number, string] => [400, `Invalid query parameter amount "${amount}"`];
+    expect(refused).toEqual({
+      '1e3': invalid('1e3'),
+      '-5': invalid('-5'),
+      '0.001': invalid('0.001'),
+      abc: invalid('abc'),
+      '1234567890123456': invalid('1234567890123456'),
+      '': invalid(''),
+    });
+    // At the DOF of 13 Nov 2020, 20.5303 MXN per USD.
+    expect(exact).toEqual(['0.01 → 0.21 → 0.01', '999999999.99 → 20530299999.79 → 999999999.99']);
+  });
+
   it('refuses a request without credentials before the function runs', async () => {
     const response = await fetch(`${stack.baseUrl}/v1/convert?amount=1&from=USD&to=MXN&kind=fix`);
     await response.arrayBuffer();
