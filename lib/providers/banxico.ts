@@ -6,7 +6,7 @@ import type { ParsedSource } from '../core/rate.js';
 import type { OutboundResponse } from '../core/upstream.js';
 import { redactUrl } from '../outbound/http-client.js';
 import { notConfigured } from './credentials.js';
-import type { FetchSource } from './types.js';
+import type { FetchSource, ProviderContext } from './types.js';
 import { getFromUpstream, mediaTypeOf, secondsHeader } from './upstream-call.js';
 
 /**
@@ -112,7 +112,7 @@ function classifyFailure(
   );
 }
 
-function observationsFromJson(text: string): Observation[] {
+function observationsFromJson(text: string, seriesId: string): Observation[] {
   let json: unknown;
   try {
     json = JSON.parse(text);
@@ -125,9 +125,9 @@ function observationsFromJson(text: string): Observation[] {
   if ('error' in json) throw classifyFailure(200, readErrorInfo(text, 'application/json'), {});
   const series = isRecord(json.bmx) ? json.bmx.series : undefined;
   if (!Array.isArray(series)) throw layoutChanged('no bmx.series array');
-  const matching = series.filter((serie) => isRecord(serie) && serie.idSerie === SERIES_ID);
+  const matching = series.filter((serie) => isRecord(serie) && serie.idSerie === seriesId);
   const serie: unknown = matching[0];
-  if (matching.length !== 1 || !isRecord(serie)) throw layoutChanged(`expected one series ${SERIES_ID}`);
+  if (matching.length !== 1 || !isRecord(serie)) throw layoutChanged(`expected one series ${seriesId}`);
   // An empty range may come without `datos` at all (unverified): that is "no data", not a new format.
   if (serie.datos === undefined) return [];
   if (!Array.isArray(serie.datos)) throw layoutChanged('datos is not an array');
@@ -139,11 +139,11 @@ function observationsFromJson(text: string): Observation[] {
   });
 }
 
-function observationsFromXml(text: string): Observation[] {
+function observationsFromXml(text: string, seriesId: string): Observation[] {
   const $ = load(text, { xml: true });
   if ($('error').length > 0) throw classifyFailure(200, readErrorInfo(text, 'application/xml'), {});
-  const series = $('serie').filter((_, element) => $(element).attr('idSerie') === SERIES_ID);
-  if (series.length !== 1) throw layoutChanged(`expected one serie ${SERIES_ID}`);
+  const series = $('serie').filter((_, element) => $(element).attr('idSerie') === seriesId);
+  if (series.length !== 1) throw layoutChanged(`expected one serie ${seriesId}`);
   return series
     .children('Obs')
     .toArray()
@@ -155,24 +155,49 @@ function observationsFromXml(text: string): Observation[] {
     });
 }
 
+/** One SIE observation, validated: `value` is undefined where SIE says `N/E` (no value yet). */
+export interface SieObservation {
+  /** YYYY-MM-DD */
+  date: string;
+  /** MXN per 1 USD, plausibility-checked; undefined for `N/E`. */
+  value: number | undefined;
+}
+
+/**
+ * Pure: a SIE series body (one or more series, JSON or XML) in, the observations of
+ * `seriesId` out, ascending by date. Every `fecha` must be a real dd/mm/yyyy date and every
+ * `dato` a plausible number or `N/E`; anything else is a layout change. Throws the SIE
+ * error classification when the body is an `error` object.
+ */
+export function parseSieObservations(
+  body: Buffer,
+  contentType: string | undefined,
+  seriesId: string,
+): SieObservation[] {
+  const text = body.toString('utf8');
+  const raw = isXml(text, contentType)
+    ? observationsFromXml(text, seriesId)
+    : observationsFromJson(text, seriesId);
+  const observations = raw.map((observation): SieObservation => {
+    const date = parseDdMmYyyy(observation.fecha.trim());
+    if (date === undefined) throw layoutChanged('a fecha is not a dd/mm/yyyy date');
+    const dato = observation.dato.trim();
+    if (dato === NOT_AVAILABLE) return { date, value: undefined };
+    if (!VALUE_PATTERN.test(dato)) throw layoutChanged(`dato for ${date} is not a number`);
+    return { date, value: assertPlausibleRate(Number(dato), `${WHAT} ${seriesId} for ${date}`) };
+  });
+  return observations.sort((a, b) => (a.date < b.date ? -1 : a.date > b.date ? 1 : 0));
+}
+
 /** Pure: a SIE series body in, the newest numeric FIX out. Order is not trusted: ranges come oldest first. */
 export function parseBanxicoSeries(
   body: Buffer,
   contentType: string | undefined,
   sourceUrl = `${DEFAULT_BANXICO_BASE_URL}/series/${SERIES_ID}/datos/oportuno`,
 ): ParsedSource {
-  const text = body.toString('utf8');
-  const observations = isXml(text, contentType) ? observationsFromXml(text) : observationsFromJson(text);
-
   let newest: { date: string; value: number } | undefined;
-  for (const observation of observations) {
-    const date = parseDdMmYyyy(observation.fecha.trim());
-    if (date === undefined) throw layoutChanged('a fecha is not a dd/mm/yyyy date');
-    const dato = observation.dato.trim();
-    if (dato === NOT_AVAILABLE) continue;
-    if (!VALUE_PATTERN.test(dato)) throw layoutChanged(`dato for ${date} is not a number`);
-    const value = assertPlausibleRate(Number(dato), `${WHAT} ${SERIES_ID} for ${date}`);
-    if (newest === undefined || date > newest.date) newest = { date, value };
+  for (const { date, value } of parseSieObservations(body, contentType, SERIES_ID)) {
+    if (value !== undefined) newest = { date, value };
   }
   // The known format with nothing in it (`N/E`, no or empty `datos`, an XML serie without
   // Obs) is not a format change: the value is not published yet.
@@ -218,3 +243,36 @@ export const fetchBanxicoFix: FetchSource = async (ctx) => {
   if (response.status !== 200) throw httpFailure(response);
   return parseBanxicoSeries(response.body, response.headers['content-type'], url);
 };
+
+/**
+ * One SIE range call: `GET …/series/{seriesId}/datos/{from}/{to}` (JSON, or XML when
+ * BANXICO_FORMAT=xml), token in the `Bmx-Token` header. Returns the observations SIE gives,
+ * each checked to lie in [from, to] and to appear once; SIE omits non-banking days.
+ * Throws ProviderError: `not_configured` (no token, nothing called), `timeout`,
+ * `upstream_error`, `unauthorized_upstream`, `quota_exhausted`, `layout_changed`, `invalid_value`.
+ */
+export async function fetchSieRange(
+  ctx: ProviderContext,
+  seriesId: string,
+  from: string,
+  to: string,
+): Promise<SieObservation[]> {
+  const token = ctx.config.banxicoToken;
+  const missing = notConfigured('banxico', ctx.config);
+  if (missing !== undefined || token === undefined) throw missing;
+  const xml = ctx.config.banxicoFormat === 'xml';
+  const url = `${ctx.config.banxicoBaseUrl.replace(/\/+$/, '')}/series/${seriesId}/datos/${from}/${to}`;
+  const response = await getFromUpstream(ctx, WHAT, xml ? `${url}?mediaType=xml` : url, {
+    'Bmx-Token': token,
+    Accept: xml ? 'application/xml' : 'application/json',
+  });
+  if (response.status !== 200) throw httpFailure(response);
+  const observations = parseSieObservations(response.body, response.headers['content-type'], seriesId);
+  let previous: string | undefined;
+  for (const { date } of observations) {
+    if (date < from || date > to) throw layoutChanged(`${seriesId} range ${from}…${to} holds ${date}`);
+    if (date === previous) throw layoutChanged(`${seriesId} range holds ${date} twice`);
+    previous = date;
+  }
+  return observations;
+}
