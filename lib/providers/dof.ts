@@ -22,7 +22,7 @@ const NOT_AVAILABLE = 'N/E';
 // rather than as a layout change: it is a wrong number in the right place.
 const VALUE_PATTERN = /^-?\d+\.\d{4}$/;
 
-interface DofRow {
+export interface DofRow {
   /** YYYY-MM-DD */
   date: string;
   fix: number | undefined;
@@ -115,6 +115,11 @@ function readRows($: CheerioAPI): DofRow[] {
   }
   if (rows.length === 0) throw layoutChanged('no data rows after the header');
   return rows;
+}
+
+/** Pure: every validated row of the page, newest first (`undefined` = `N/E`); for the history cross-check. */
+export function parseDofPageRows(body: Buffer, contentType?: string): DofRow[] {
+  return readRows(load(decode(body, contentType), { xml: { xmlMode: false } }));
 }
 
 /** Pure: the page bytes (and the Content-Type they came with) in, validated rates out. */

@@ -1,0 +1,246 @@
+/**
+ * GET /v1/rates[/source]?date=D: every source as it applies on the Mexico City date D
+ * (issue 15 item 1; PLAN.md "Routes"). FIX from SF43718; DOF and para pagos derived by
+ * DOF(D) = FIX(previous banking day) and para pagos(D) = DOF(previous banking day)
+ * (lib/history/fix-timeline.ts); SF60653 for the para-pagos cross-check; Fixer from its
+ * historical endpoint. A source that fails is in `errors` with its ProviderError code
+ * (`before_history` before its first date); any other error propagates.
+ */
+import { mexicoCityInstant } from '../core/mexico-time.js';
+import { ProviderError, type ProviderErrorCode } from '../core/provider-error.js';
+import type { RateKey, RateKind, SourceId } from '../core/rate.js';
+import {
+  buildDatedConsistency,
+  type ConsistencyBlock,
+  type DatedSide,
+  type Unchecked,
+} from './consistency.js';
+import { FIXER_FIRST_DATE } from './coverage.js';
+import type { AppliedValue } from './fix-timeline.js';
+import { noValueError, readFixTimeline, type TimelineRead } from './timeline-reader.js';
+import type { FixerDay, HistoryReader, SeriesSlice } from './types.js';
+
+/** One rate of a dated answer: today's rate shape without the freshness fields, plus `final`. */
+export interface DatedRate {
+  value: number;
+  date: string;
+  applies_since?: string;
+  final: boolean;
+  last_updated: string;
+  kind: RateKind;
+  source: string;
+  fetched_at: string;
+  provenance: Readonly<Record<string, string | number>>;
+}
+
+export interface DatedSourceError {
+  code: ProviderErrorCode;
+  message: string;
+}
+
+export interface DatedRatesBody {
+  base: 'USD';
+  quote: 'MXN';
+  date: string;
+  rates: Partial<Record<RateKey, DatedRate>>;
+  errors: Partial<Record<SourceId, DatedSourceError>>;
+  consistency: ConsistencyBlock;
+}
+
+export interface DatedRatesAnswer {
+  body: DatedRatesBody;
+  /** Every rate is final and no error can go away with time (only `before_history`). */
+  immutable: boolean;
+}
+
+type Outcome<T> = { ok: T } | { error: DatedSourceError };
+
+async function settle<T>(work: () => Promise<T>): Promise<Outcome<T>> {
+  try {
+    return { ok: await work() };
+  } catch (error) {
+    if (error instanceof ProviderError) return { error: { code: error.code, message: error.message } };
+    throw error;
+  }
+}
+
+const RATE_KEY_ORDER: readonly RateKey[] = ['dof', 'dof_para_pagos', 'banxico', 'fixer'];
+
+function derivedRate(
+  applied: AppliedValue,
+  kind: 'fix' | 'dof' | 'para_pagos',
+  slice: SeriesSlice,
+  requested: string,
+): DatedRate {
+  const rule =
+    kind === 'dof'
+      ? 'DOF(D) = FIX(previous banking day)'
+      : kind === 'para_pagos'
+        ? 'para pagos(D) = DOF(previous banking day)'
+        : undefined;
+  return {
+    value: applied.value,
+    date: applied.date,
+    ...(applied.appliesSince === undefined ? {} : { applies_since: applied.appliesSince }),
+    final: applied.final,
+    // FIX is published from 12:00 Mexico City; the DOF issue and para pagos at 00:00 of their day.
+    last_updated: mexicoCityInstant(applied.date, kind === 'fix' ? 12 : 0).toISOString(),
+    kind,
+    source: rule === undefined ? slice.source : `${rule}, from ${slice.source}`,
+    fetched_at: new Date(slice.fetchedAt).toISOString(),
+    provenance: {
+      series_id: 'SF43718',
+      requested_date: requested,
+      fix_date: applied.fixDate,
+      ...(applied.dofDate === undefined ? {} : { dof_date: applied.dofDate }),
+      ...(rule === undefined ? {} : { rule }),
+    },
+  };
+}
+
+function fixerRate(day: FixerDay, requested: string, today: string): DatedRate {
+  return {
+    value: day.value,
+    date: day.date,
+    ...(day.date === requested ? {} : { applies_since: day.date }),
+    final: requested < today,
+    last_updated: day.lastUpdated,
+    kind: 'market',
+    source: 'Fixer — historical endpoint, MXN per USD crossed from its EUR rates',
+    fetched_at: new Date(day.fetchedAt).toISOString(),
+    provenance: day.provenance,
+  };
+}
+
+interface Reads {
+  fix?: Outcome<TimelineRead>;
+  sf60653?: Outcome<SeriesSlice>;
+  fixer?: Outcome<FixerDay>;
+}
+
+async function readSources(
+  reader: HistoryReader,
+  date: string,
+  sources: readonly SourceId[],
+): Promise<Reads> {
+  const wantsFix = sources.includes('banxico') || sources.includes('dof');
+  const [fix, sf60653, fixer] = await Promise.all([
+    wantsFix ? settle(() => readFixTimeline(reader, date, date)) : undefined,
+    sources.includes('dof') ? settle(() => reader.series('SF60653', date, date)) : undefined,
+    sources.includes('fixer')
+      ? settle(async () => {
+          if (date < FIXER_FIRST_DATE) {
+            throw new ProviderError('before_history', `Fixer's history starts on ${FIXER_FIRST_DATE}.`);
+          }
+          return reader.fixerOn(date);
+        })
+      : undefined,
+  ]);
+  return {
+    ...(fix === undefined ? {} : { fix }),
+    ...(sf60653 === undefined ? {} : { sf60653 }),
+    ...(fixer === undefined ? {} : { fixer }),
+  };
+}
+
+const side = (applied: AppliedValue | undefined, reason: string): DatedSide | Unchecked =>
+  applied === undefined ? { reason } : { date: applied.date, value: applied.value };
+
+function sf60653Side(reads: Reads, date: string): DatedSide | Unchecked {
+  const { sf60653, fix } = reads;
+  if (sf60653 === undefined) return { reason: 'para pagos is not part of this route' };
+  if ('error' in sf60653) return { reason: `SF60653 not available: ${sf60653.error.message}` };
+  if (fix !== undefined && 'ok' in fix && fix.ok.timeline.isBankingDay(date) === false) {
+    return { reason: `${date} is not a banking day: SF60653 has no value for it` };
+  }
+  const observation = sf60653.ok.observations.find((entry) => entry.date === date);
+  return observation ?? { reason: `SF60653 has no value for ${date}` };
+}
+
+function consistencyOf(reads: Reads, date: string): ConsistencyBlock {
+  const timeline = reads.fix !== undefined && 'ok' in reads.fix ? reads.fix.ok.timeline : undefined;
+  const noFix = reads.fix === undefined ? 'FIX is not part of this route' : 'FIX (SF43718) not available';
+  const dof = timeline?.dofOn(date);
+  const fixer = reads.fixer;
+  return buildDatedConsistency({
+    dof: {
+      reason:
+        'no independent DOF value is stored for a past date: its DOF is derived from SF43718 by this rule',
+    },
+    fixForDof: dof === undefined ? { reason: noFix } : side(timeline?.fixOn(dof.fixDate), noFix),
+    paraPagos: side(timeline?.paraPagosOn(date), noFix),
+    sf60653: sf60653Side(reads, date),
+    fixer:
+      fixer === undefined
+        ? { reason: 'Fixer is not part of this route' }
+        : 'error' in fixer
+          ? { reason: `Fixer not available: ${fixer.error.message}` }
+          : { date: fixer.ok.date, value: fixer.ok.value },
+    fix: side(timeline?.fixOn(date), noFix),
+  });
+}
+
+/** The dated answer for `sources` on `date` (≤ `today`, both Mexico City dates). */
+export async function answerDatedRates(
+  reader: HistoryReader,
+  date: string,
+  sources: readonly SourceId[],
+  today: string,
+): Promise<DatedRatesAnswer> {
+  const reads = await readSources(reader, date, sources);
+  const rates: Partial<Record<RateKey, DatedRate>> = {};
+  const errors: Partial<Record<SourceId, DatedSourceError>> = {};
+  const { fix, fixer } = reads;
+  if (fix !== undefined) {
+    const wanted: Array<[SourceId, RateKey, 'fix' | 'dof' | 'para_pagos']> = [
+      ['dof', 'dof', 'dof'],
+      ['dof', 'dof_para_pagos', 'para_pagos'],
+      ['banxico', 'banxico', 'fix'],
+    ];
+    for (const [source, key, kind] of wanted.filter(([source]) => sources.includes(source))) {
+      if ('error' in fix) {
+        errors[source] = fix.error;
+        continue;
+      }
+      const { timeline, slice } = fix.ok;
+      const applied =
+        kind === 'fix'
+          ? timeline.fixOn(date)
+          : kind === 'dof'
+            ? timeline.dofOn(date)
+            : timeline.paraPagosOn(date);
+      if (applied === undefined) {
+        const error = noValueError(timeline, date, kind === 'fix' ? 'the FIX' : `the ${kind}`);
+        errors[source] ??= { code: error.code, message: error.message };
+      } else rates[key] = derivedRate(applied, kind, slice, date);
+    }
+  }
+  if (fixer !== undefined) {
+    if ('error' in fixer) errors.fixer = fixer.error;
+    else rates.fixer = fixerRate(fixer.ok, date, today);
+  }
+  // The DOF source yields both of its rates or neither, as today's answer does.
+  if (errors.dof !== undefined) {
+    delete rates.dof;
+    delete rates.dof_para_pagos;
+  }
+  const ordered: Partial<Record<RateKey, DatedRate>> = {};
+  for (const key of RATE_KEY_ORDER) {
+    const rate = rates[key];
+    if (rate !== undefined) ordered[key] = rate;
+  }
+  const immutable =
+    Object.values(ordered).every((rate) => rate.final) &&
+    Object.values(errors).every((error) => error.code === 'before_history');
+  return {
+    body: {
+      base: 'USD',
+      quote: 'MXN',
+      date,
+      rates: ordered,
+      errors,
+      consistency: consistencyOf(reads, date),
+    },
+    immutable,
+  };
+}
