@@ -2,22 +2,25 @@ import { addDays, previousBankingDay } from '../core/banking-calendar.js';
 import { mexicoCityDate } from '../core/mexico-time.js';
 import { ProviderError } from '../core/provider-error.js';
 import type { ParsedRate, RateKey, SourceId } from '../core/rate.js';
+import { FISCAL_RULE_DAY_BEFORE, FISCAL_RULE_LAST_BEFORE, PARA_PAGOS_RULE } from '../history/fiscal.js';
+import { DOF_RULE, FIX_RULE, MARKET_RULE } from '../history/rate-for-kind.js';
 import type { SourceOutcome } from '../rates/rate-service.js';
-import { ConvertQueryError } from './query.js';
 import type { ConversionKind, ConversionRate, RateForConversion } from './types.js';
 
 /**
- * `rateForConversion` for today only, from the cached rates the /v1/rates routes serve
- * (lib/rates/rate-service.ts). Stands in, behind the same signature, for the dated version
- * (lib/history/rate-for-kind.ts, PLAN.md) until that exists; any other date is refused by name.
+ * Today's rate of each kind from the cached rates the /v1/rates routes serve
+ * (lib/rates/rate-service.ts): the values a client sees on /v1/rates and the page, with the
+ * same freshness, and the DOF page's kinds (dof, para pagos, fiscal) without any key. A
+ * conversion without `date` uses these; a dated one uses the history rules
+ * (lib/history/rate-for-kind.ts), which also give `market` today through `todayRate`.
  */
 
-/** The one-sentence rule each kind is picked by (README "Rate semantics"). */
-export const KIND_RULES: Readonly<Record<Exclude<ConversionKind, 'fiscal'>, string>> = {
-  fix: 'FIX(D): determined by Banxico on banking day D (SIE series SF43718), published from 12:00 Mexico City',
-  dof: 'DOF(D) = FIX(previous banking day), as the DOF publishes it on D',
-  para_pagos: 'para pagos(D) = DOF(previous banking day): the rate to pay USD obligations in Mexico on D',
-  market: 'Fixer market mid-rate (MXN/USD of its EUR rates), independent of Banxico',
+/** The rule each kind follows, stated once with the dated rules (lib/history). */
+const KIND_RULES: Readonly<Record<Exclude<ConversionKind, 'fiscal'>, string>> = {
+  fix: FIX_RULE,
+  dof: DOF_RULE,
+  para_pagos: PARA_PAGOS_RULE,
+  market: MARKET_RULE,
 };
 
 const RATE_OF_KIND: Readonly<Record<Exclude<ConversionKind, 'fiscal'>, [SourceId, RateKey]>> = {
@@ -68,29 +71,20 @@ function fiscalToday(outcome: SourceOutcome | undefined, today: string): Convers
       throw new ProviderError('not_published', 'The DOF page shows no publication before today');
     publication = { value: paraPagos.value, date: previousBankingDay(today), from: paraPagos };
   }
-  const branch =
-    publication.date === addDays(today, -1)
-      ? 'the DOF publication of the day before (publicación del día anterior)'
-      : 'the last DOF publication before that day (última publicación anterior)';
   return {
     kind: 'fiscal',
     value: publication.value,
     date: publication.date,
-    rule: `fiscal(D), CFF art. 20 third paragraph: ${branch}`,
+    rule: publication.date === addDays(today, -1) ? FISCAL_RULE_DAY_BEFORE : FISCAL_RULE_LAST_BEFORE,
     source: publication.from.source,
     provenance: { ...provenanceOf(publication.from, outcome), publication_date: publication.date },
   };
 }
 
-export function createTodayRateForConversion(deps: TodayRateDeps): RateForConversion {
-  return async (kind, date) => {
+/** Today's rate of `kind`; throws `ProviderError` when its source has nothing to serve. */
+export function createTodayRate(deps: TodayRateDeps): (kind: ConversionKind) => Promise<ConversionRate> {
+  return async (kind) => {
     const today = mexicoCityDate(new Date(deps.now()));
-    if (date !== undefined && date !== today) {
-      throw new ConvertQueryError(
-        'date',
-        `Invalid query parameter date ${JSON.stringify(date)}: this deployment converts at today's rates only. Expected no date, or today's (${today} in Mexico City).`,
-      );
-    }
     if (kind === 'fiscal') {
       const [outcome] = await deps.getSources(['dof']);
       return fiscalToday(outcome, today);
@@ -107,4 +101,16 @@ export function createTodayRateForConversion(deps: TodayRateDeps): RateForConver
       provenance: provenanceOf(rate, outcome),
     };
   };
+}
+
+/**
+ * The rate /v1/convert uses: without a date, today's cached rates (what /v1/rates shows);
+ * with one (today's included), the history rules, which say `applies_since` when the day had
+ * no value of its own and `before_history` before a source's first date.
+ */
+export function rateForConversionFrom(
+  todayRate: (kind: ConversionKind) => Promise<ConversionRate>,
+  datedRate: RateForConversion,
+): RateForConversion {
+  return (kind, date) => (date === undefined ? todayRate(kind) : datedRate(kind, date));
 }

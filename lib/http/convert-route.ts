@@ -1,10 +1,17 @@
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import { buildConvertAnswer } from '../convert/answer.js';
-import { CONVERT_PARAMETERS, ConvertQueryError, parseConvertQuery } from '../convert/query.js';
-import { createTodayRateForConversion } from '../convert/today-rate.js';
+import {
+  CONVERT_PARAMETERS,
+  type ConvertQuery,
+  ConvertQueryError,
+  parseConvertQuery,
+} from '../convert/query.js';
+import { createTodayRate, rateForConversionFrom } from '../convert/today-rate.js';
 import type { RateForConversion } from '../convert/types.js';
 import { mexicoCityDate } from '../core/mexico-time.js';
 import { ProviderError } from '../core/provider-error.js';
+import { createRateForConversion } from '../history/rate-for-kind.js';
+import { getHistoryReader } from '../history/reader-wiring.js';
 import { describeError, logger } from '../log.js';
 import { getRateService } from '../rates/rates-route.js';
 import { httpHandler, jsonResponse } from './handler.js';
@@ -17,11 +24,16 @@ export interface ConvertDeps {
   now: () => number;
 }
 
-/** A rate that cannot be had: the source's own failure (503), or a date it cannot answer (400). */
-function rateProblem(error: unknown, kind: string): Error {
-  if (error instanceof ConvertQueryError) return badRequest(error.message);
+/** A rate that cannot be had: the source's own failure (503), or a date before its history (400). */
+function rateProblem(error: unknown, query: ConvertQuery): Error {
+  const { kind, date } = query;
+  if (error instanceof ProviderError && error.code === 'before_history' && date !== undefined) {
+    return badRequest(
+      `Invalid query parameter date ${JSON.stringify(date)}: ${error.message} Expected a date on or after the source's first date.`,
+    );
+  }
   if (error instanceof ProviderError) {
-    return serviceUnavailable(`No ${kind} rate can be served: ${error.message} (${error.code}).`, {
+    return serviceUnavailable(`No ${kind} rate can be served (${error.code}): ${error.message}`, {
       headers: { 'Retry-After': String(Math.max(1, error.retryAfterSeconds ?? 60)) },
     });
   }
@@ -34,7 +46,8 @@ function rateProblem(error: unknown, kind: string): Error {
 /**
  * GET /v1/convert?amount=&from=&to=&kind=[&date=]: an amount converted between USD and MXN at
  * the rate of `kind` for `date` (today in Mexico City by default). Every bad parameter is a
- * 400 problem naming it and its accepted form; a rate that cannot be served is a 503 problem.
+ * 400 problem naming it and its accepted form (a date before the source's history included);
+ * a rate that cannot be served is a 503 problem.
  * The answer is `no-store`: it is as cheap to ask again as to revalidate.
  */
 export async function answerConvert(
@@ -43,7 +56,7 @@ export async function answerConvert(
 ): Promise<APIGatewayProxyResult> {
   rejectUnknownQuery(event, CONVERT_PARAMETERS);
   const today = mexicoCityDate(new Date(deps.now()));
-  let query: ReturnType<typeof parseConvertQuery>;
+  let query: ConvertQuery;
   try {
     query = parseConvertQuery(event.queryStringParameters, today);
   } catch (error) {
@@ -54,7 +67,7 @@ export async function answerConvert(
   try {
     rate = await deps.rateForConversion(query.kind, query.date);
   } catch (error) {
-    throw rateProblem(error, query.kind);
+    throw rateProblem(error, query);
   }
   return jsonResponse(200, buildConvertAnswer(query, rate, today), { 'Cache-Control': 'no-store' });
 }
@@ -62,13 +75,17 @@ export async function answerConvert(
 let defaultDeps: ConvertDeps | undefined;
 
 function getConvertDeps(): ConvertDeps {
-  defaultDeps ??= {
-    rateForConversion: createTodayRateForConversion({
-      getSources: (sources) => getRateService().getSources(sources),
-      now: Date.now,
-    }),
+  if (defaultDeps !== undefined) return defaultDeps;
+  const todayRate = createTodayRate({
+    getSources: (sources) => getRateService().getSources(sources),
     now: Date.now,
-  };
+  });
+  const datedRate = createRateForConversion({
+    reader: getHistoryReader(),
+    today: () => mexicoCityDate(new Date()),
+    marketToday: () => todayRate('market'),
+  });
+  defaultDeps = { rateForConversion: rateForConversionFrom(todayRate, datedRate), now: Date.now };
   return defaultDeps;
 }
 

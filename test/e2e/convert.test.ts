@@ -65,6 +65,60 @@ describe('GET /v1/convert on the running stack', () => {
     });
   });
 
+  it('converts at the history rules for a date: FIX, DOF, a Saturday, the fiscal rate of a Monday', async () => {
+    const rates: Record<string, unknown> = {};
+    for (const query of [
+      'kind=fix&date=2020-11-27',
+      'kind=dof&date=2020-11-27',
+      'kind=fix&date=2020-11-14',
+      'kind=fiscal&date=2020-11-30',
+    ]) {
+      const answer = await convert(`amount=1000.00&from=USD&to=MXN&${query}`);
+      expect(answer.status, query).toBe(200);
+      const { value, date, applies_since } = answer.body.rate;
+      rates[query] = { value, date, applies_since, result: answer.body.result, for: answer.body.date };
+    }
+
+    expect(rates).toEqual({
+      'kind=fix&date=2020-11-27': {
+        value: '20.0777',
+        date: '2020-11-27',
+        result: '20077.70',
+        for: '2020-11-27',
+      },
+      // DOF(D) = FIX(previous banking day).
+      'kind=dof&date=2020-11-27': {
+        value: '20.0467',
+        date: '2020-11-27',
+        result: '20046.70',
+        for: '2020-11-27',
+      },
+      'kind=fix&date=2020-11-14': {
+        value: '20.4833',
+        date: '2020-11-13',
+        applies_since: '2020-11-13',
+        result: '20483.30',
+        for: '2020-11-14',
+      },
+      // CFF art. 20: no publication on Sunday the 29th, so Friday the 27th's, FIX(26).
+      'kind=fiscal&date=2020-11-30': {
+        value: '20.0467',
+        date: '2020-11-27',
+        result: '20046.70',
+        for: '2020-11-30',
+      },
+    });
+  });
+
+  it("answers a date before the source's history with a 400 naming date", async () => {
+    const answer = await convert('amount=1.00&from=USD&to=MXN&kind=fix&date=1990-01-02');
+
+    expect([answer.status, answer.body.detail]).toEqual([
+      400,
+      'Invalid query parameter date "1990-01-02": Banxico SIE\'s FIX (SF43718) starts on 1991-11-12; nothing applies on 1990-01-02. Expected a date on or after the source\'s first date.',
+    ]);
+  });
+
   it('answers a bad amount with a 400 problem naming it, with the quota headers', async () => {
     const answer = await convert('amount=1e3&from=USD&to=MXN&kind=fix');
 

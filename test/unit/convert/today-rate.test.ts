@@ -1,8 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { ConvertQueryError } from '../../../lib/convert/query.js';
-import { createTodayRateForConversion } from '../../../lib/convert/today-rate.js';
+import { createTodayRate, rateForConversionFrom } from '../../../lib/convert/today-rate.js';
+import type { ConversionKind, ConversionRate } from '../../../lib/convert/types.js';
 import { ProviderError } from '../../../lib/core/provider-error.js';
 import type { ParsedSource, SourceId } from '../../../lib/core/rate.js';
+import { FISCAL_RULE_DAY_BEFORE, FISCAL_RULE_LAST_BEFORE } from '../../../lib/history/fiscal.js';
+import { DOF_RULE, FIX_RULE } from '../../../lib/history/rate-for-kind.js';
 import { parseBanxicoSeries, parseDofPage, parseFixerLatest } from '../../../lib/providers/index.js';
 import type { SourceOutcome } from '../../../lib/rates/rate-service.js';
 import { DOF_CAPTURE, readCapture, readFixture, SIE_OPORTUNO_CAPTURE } from '../../helpers/upstream-files.js';
@@ -38,7 +40,7 @@ function served(source: SourceId, parsed: ParsedSource | undefined = captured[so
 /** The rate function over fixed outcomes, at a Mexico City noon of `today`. */
 function rateFor(today: string, outcomes: Partial<Record<SourceId, SourceOutcome>> = {}) {
   const asked: SourceId[][] = [];
-  const rateForConversion = createTodayRateForConversion({
+  const rateForConversion = createTodayRate({
     getSources: async (sources) => {
       asked.push([...sources]);
       return sources.map((source) => outcomes[source] ?? served(source));
@@ -52,11 +54,11 @@ describe('today-only rateForConversion', () => {
   it('gives the FIX of the SIE capture (27 Nov 2020, 20.0777) with its rule and provenance', async () => {
     const { rateForConversion, asked } = rateFor('2020-11-29');
 
-    expect(await rateForConversion('fix', undefined)).toEqual({
+    expect(await rateForConversion('fix')).toEqual({
       kind: 'fix',
       value: 20.0777,
       date: '2020-11-27',
-      rule: 'FIX(D): determined by Banxico on banking day D (SIE series SF43718), published from 12:00 Mexico City',
+      rule: FIX_RULE,
       source: captured.banxico.rates[0]?.source,
       provenance: { series_id: 'SF43718', row_date: '2020-11-27', fetched_at: '2020-11-29T17:00:00.000Z' },
     });
@@ -67,14 +69,10 @@ describe('today-only rateForConversion', () => {
     const { rateForConversion, asked } = rateFor('2020-11-15');
 
     const [dof, paraPagos, market] = await Promise.all(
-      (['dof', 'para_pagos', 'market'] as const).map((kind) => rateForConversion(kind, '2020-11-15')),
+      (['dof', 'para_pagos', 'market'] as const).map((kind) => rateForConversion(kind)),
     );
 
-    expect([dof?.value, dof?.date, dof?.rule]).toEqual([
-      20.5303,
-      '2020-11-13',
-      'DOF(D) = FIX(previous banking day), as the DOF publishes it on D',
-    ]);
+    expect([dof?.value, dof?.date, dof?.rule]).toEqual([20.5303, '2020-11-13', DOF_RULE]);
     expect([paraPagos?.value, paraPagos?.date, paraPagos?.kind]).toEqual([
       20.5303,
       '2020-11-15',
@@ -87,11 +85,11 @@ describe('today-only rateForConversion', () => {
   it('gives fiscal on a Sunday as the last publication before it: Friday 13 Nov 2020', async () => {
     const { rateForConversion } = rateFor('2020-11-15');
 
-    expect(await rateForConversion('fiscal', undefined)).toMatchObject({
+    expect(await rateForConversion('fiscal')).toMatchObject({
       kind: 'fiscal',
       value: 20.5303,
       date: '2020-11-13',
-      rule: 'fiscal(D), CFF art. 20 third paragraph: the last DOF publication before that day (última publicación anterior)',
+      rule: FISCAL_RULE_LAST_BEFORE,
       provenance: { row_date: '2020-11-13', column: 'Publicación DOF', publication_date: '2020-11-13' },
     });
   });
@@ -99,10 +97,10 @@ describe('today-only rateForConversion', () => {
   it('gives fiscal on a Saturday as the publication of the day before', async () => {
     const { rateForConversion } = rateFor('2020-11-14');
 
-    expect(await rateForConversion('fiscal', undefined)).toMatchObject({
+    expect(await rateForConversion('fiscal')).toMatchObject({
       value: 20.5303,
       date: '2020-11-13',
-      rule: 'fiscal(D), CFF art. 20 third paragraph: the DOF publication of the day before (publicación del día anterior)',
+      rule: FISCAL_RULE_DAY_BEFORE,
     });
   });
 
@@ -114,10 +112,10 @@ describe('today-only rateForConversion', () => {
     );
     const { rateForConversion } = rateFor('2020-11-13', { dof: served('dof', { rates }) });
 
-    expect(await rateForConversion('fiscal', undefined)).toMatchObject({
+    expect(await rateForConversion('fiscal')).toMatchObject({
       value: 20.5772,
       date: '2020-11-12',
-      rule: 'fiscal(D), CFF art. 20 third paragraph: the DOF publication of the day before (publicación del día anterior)',
+      rule: FISCAL_RULE_DAY_BEFORE,
       provenance: { column: 'Para pagos', publication_date: '2020-11-12' },
     });
   });
@@ -126,7 +124,7 @@ describe('today-only rateForConversion', () => {
     const rates = captured.dof.rates.filter((rate) => rate.key === 'dof');
     const { rateForConversion } = rateFor('2020-11-13', { dof: served('dof', { rates }) });
 
-    await expect(rateForConversion('fiscal', undefined)).rejects.toThrow(
+    await expect(rateForConversion('fiscal')).rejects.toThrow(
       new ProviderError('not_published', 'The source has no dof_para_pagos rate'),
     );
   });
@@ -140,7 +138,7 @@ describe('today-only rateForConversion', () => {
     };
     const { rateForConversion } = rateFor('2020-11-29', { fixer: failing });
 
-    const error = await rateForConversion('market', undefined).catch((caught: unknown) => caught);
+    const error = await rateForConversion('market').catch((caught: unknown) => caught);
 
     expect(error).toBeInstanceOf(ProviderError);
     expect(error).toMatchObject({
@@ -149,18 +147,37 @@ describe('today-only rateForConversion', () => {
       retryAfterSeconds: 3600,
     });
   });
+});
 
-  it('refuses any date but today, naming the parameter', async () => {
-    const { rateForConversion, asked } = rateFor('2020-11-29');
-
-    const error = await rateForConversion('fix', '2020-11-27').catch((caught: unknown) => caught);
-
-    expect(error).toBeInstanceOf(ConvertQueryError);
-    expect(error).toMatchObject({
-      parameter: 'date',
-      message:
-        'Invalid query parameter date "2020-11-27": this deployment converts at today\'s rates only. Expected no date, or today\'s (2020-11-29 in Mexico City).',
+describe('rateForConversionFrom', () => {
+  it("uses today's rates without a date and the dated rules with one, today's included", async () => {
+    const asked: string[] = [];
+    const rate = (kind: ConversionKind, from: string): ConversionRate => ({
+      kind,
+      value: 20,
+      date: '2020-11-27',
+      rule: from,
+      source: from,
+      provenance: {},
     });
-    expect(asked).toEqual([]);
+    const rateFor = rateForConversionFrom(
+      async (kind) => {
+        asked.push(`today ${kind}`);
+        return rate(kind, 'today');
+      },
+      async (kind, date) => {
+        asked.push(`dated ${kind} ${date}`);
+        return rate(kind, 'dated');
+      },
+    );
+
+    const rules = [
+      (await rateFor('fix', undefined)).rule,
+      (await rateFor('fiscal', '2020-11-29')).rule,
+      (await rateFor('market', '2020-11-27')).rule,
+    ];
+
+    expect(rules).toEqual(['today', 'dated', 'dated']);
+    expect(asked).toEqual(['today fix', 'dated fiscal 2020-11-29', 'dated market 2020-11-27']);
   });
 });

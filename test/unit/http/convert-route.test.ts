@@ -248,7 +248,7 @@ describe('GET /v1/convert', () => {
 
   it('answers 503 with Retry-After when the source cannot give the rate', async () => {
     const { call } = handlerWith(async () => {
-      throw new ProviderError('quota_exhausted', 'Banxico SIE: query limit reached', {
+      throw new ProviderError('quota_exhausted', 'Banxico SIE: query limit reached.', {
         retryAfterSeconds: 42,
       });
     });
@@ -262,8 +262,26 @@ describe('GET /v1/convert', () => {
         type: 'about:blank',
         title: 'Service Unavailable',
         status: 503,
-        detail: 'No fix rate can be served: Banxico SIE: query limit reached (quota_exhausted).',
+        detail: 'No fix rate can be served (quota_exhausted): Banxico SIE: query limit reached.',
       },
+    ]);
+  });
+
+  it("answers a date before the source's history with a 400 naming date", async () => {
+    const { call } = handlerWith(async () => {
+      throw new ProviderError(
+        'before_history',
+        "Banxico SIE's FIX (SF43718) starts on 1991-11-12; nothing applies on 1990-01-02.",
+      );
+    });
+
+    const response = await call({ ...ok, kind: 'fix', date: '1990-01-02' });
+
+    expect([response.status, response.body]).toEqual([
+      400,
+      badRequest(
+        'Invalid query parameter date "1990-01-02": Banxico SIE\'s FIX (SF43718) starts on 1991-11-12; nothing applies on 1990-01-02. Expected a date on or after the source\'s first date.',
+      ),
     ]);
   });
 
