@@ -6,6 +6,7 @@
  * otherwise (`marketToday`, wired by the caller). Errors: ProviderError (the reader's,
  * `before_history`, `not_published`).
  */
+import { mexicoCityDate } from '../core/mexico-time.js';
 import { ProviderError } from '../core/provider-error.js';
 import { FIXER_FIRST_DATE } from './coverage.js';
 import { PARA_PAGOS_RULE, rateUnderRule } from './fiscal.js';
@@ -111,4 +112,45 @@ export function createRateForConversion(deps: ConversionDeps) {
     const rule = kind === 'fix' ? FIX_RULE : kind === 'dof' ? DOF_RULE : PARA_PAGOS_RULE;
     return fromApplied(kind, applied, rule, slice.source, day);
   };
+}
+
+/**
+ * Today's market rate from the live rates service (the cached Fixer `latest`, refreshed
+ * under its own budget). Loaded on first use: the history code does not otherwise depend
+ * on the live rates.
+ */
+async function cachedMarketToday(): Promise<ConversionRate> {
+  const { getRateService } = await import('../rates/rates-route.js');
+  const [outcome] = await getRateService().getSources(['fixer']);
+  const rate = outcome?.value?.parsed.rates.find((candidate) => candidate.key === 'fixer');
+  if (rate === undefined) {
+    const error = outcome?.error;
+    throw new ProviderError(error?.code ?? 'upstream_error', error?.message ?? 'No Fixer rate is available');
+  }
+  return {
+    kind: 'market',
+    value: rate.value,
+    date: rate.date,
+    rule: MARKET_RULE,
+    source: rate.source,
+    provenance: rate.provenance,
+  };
+}
+
+let defaultRateForConversion: ReturnType<typeof createRateForConversion> | undefined;
+
+/** The deployed wiring: the instance's HistoryReader, Mexico City's today, the cached Fixer rate. */
+export async function rateForConversion(
+  kind: ConversionKind,
+  date: string | undefined,
+): Promise<ConversionRate> {
+  if (defaultRateForConversion === undefined) {
+    const { getHistoryReader } = await import('./reader-wiring.js');
+    defaultRateForConversion = createRateForConversion({
+      reader: getHistoryReader(),
+      today: () => mexicoCityDate(new Date()),
+      marketToday: cachedMarketToday,
+    });
+  }
+  return defaultRateForConversion(kind, date);
 }

@@ -23,9 +23,13 @@ import {
   parseRequiredDate,
   QueryError,
 } from '../history/query.js';
+import { getHistoryReader } from '../history/reader-wiring.js';
 import type { HistoryReader } from '../history/types.js';
 import { describeError, logger } from '../log.js';
+import { answerRates } from '../rates/rates-route.js';
+import { httpHandler } from './handler.js';
 import { badRequest, HttpProblemError, serviceUnavailable } from './problem.js';
+import { enforceQuota } from './quota-middleware.js';
 import { etagOf, header, ifNoneMatchHits, rejectUnknownQuery } from './request.js';
 
 /** Past values are immutable (UPSTREAMS.md: "Values of past dates do not change: cache them forever"). */
@@ -161,3 +165,26 @@ export async function answerAverageRequest(
   const { body, final } = await reading(() => answerAverage(deps.reader, month, kind, today));
   return cached(event, JSON.stringify(body), 'application/json', final);
 }
+
+function deployedDeps(): HistoryRouteDeps {
+  return { reader: getHistoryReader(), now: Date.now };
+}
+
+/**
+ * GET /v1/rates[/source]: today's answer (lib/rates) without `date`, the dated answer with
+ * it. One function per route, as before; the quota is taken first either way.
+ */
+export function ratesHandlerWithDates(sources: readonly SourceId[]) {
+  return httpHandler((event) =>
+    event.queryStringParameters?.date === undefined
+      ? answerRates(event, sources)
+      : answerDatedRatesRequest(event, sources, deployedDeps()),
+  ).use(enforceQuota());
+}
+
+export const historyHandler = () =>
+  httpHandler((event) => answerHistoryRequest(event, deployedDeps())).use(enforceQuota());
+export const fiscalHandler = () =>
+  httpHandler((event) => answerFiscalRequest(event, deployedDeps())).use(enforceQuota());
+export const averageHandler = () =>
+  httpHandler((event) => answerAverageRequest(event, deployedDeps())).use(enforceQuota());

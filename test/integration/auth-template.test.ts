@@ -39,9 +39,12 @@ describe('the packaged prod template', () => {
 
     expect(rates.map(([, m]) => methodPath(m)).sort()).toEqual([
       '/v1/rates',
+      '/v1/rates/average',
       '/v1/rates/banxico',
       '/v1/rates/dof',
+      '/v1/rates/fiscal',
       '/v1/rates/fixer',
+      '/v1/rates/history',
       '/v1/whoami',
     ]);
     for (const [, method] of rates) {
