@@ -54,7 +54,8 @@ export async function answerFiscal(
 ): Promise<{ body: FiscalBody } & Finality> {
   const { timeline, slice } = await readFixTimeline(reader, date, date);
   const rate = rateUnderRule(timeline, date, kind);
-  if (rate === undefined) throw noValueError(timeline, date, `the ${kind} rate`);
+  if (rate === undefined)
+    throw noValueError(timeline, date, kind === 'fiscal' ? 'the fiscal rate' : 'para pagos');
   return {
     body: {
       date,
@@ -95,7 +96,8 @@ export async function answerAverage(
   const to = last < today ? last : today;
   const { timeline } = await readFixTimeline(reader, first, to);
   const average = monthlyAverage(timeline, month, kind);
-  if (average === undefined) throw noValueError(timeline, first, `the ${kind} average`);
+  if (average === undefined)
+    throw noValueError(timeline, first, `the ${kind === 'fix' ? 'FIX' : 'DOF'} average`);
   return {
     body: {
       month,

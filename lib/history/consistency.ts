@@ -72,7 +72,7 @@ export interface DatedConsistencyInput {
 
 const side = (value: DatedSide | Unchecked): DatedSide | null => ('reason' in value ? null : value);
 const why = (...values: Array<DatedSide | Unchecked>): string | undefined =>
-  values.flatMap((value) => ('reason' in value ? [value.reason] : [])).join('; ') || undefined;
+  [...new Set(values.flatMap((value) => ('reason' in value ? [value.reason] : [])))].join('; ') || undefined;
 
 function equalityCheck(rule: string, left: DatedSide | Unchecked, right: DatedSide | Unchecked) {
   const reason = why(left, right);

@@ -64,6 +64,9 @@ async function settle<T>(work: () => Promise<T>): Promise<Outcome<T>> {
   }
 }
 
+/** How a message names each derived rate. */
+const RATE_NAMES = { fix: 'the FIX', dof: 'the DOF publication', para_pagos: 'para pagos' } as const;
+
 const RATE_KEY_ORDER: readonly RateKey[] = ['dof', 'dof_para_pagos', 'banxico', 'fixer'];
 
 function derivedRate(
@@ -148,7 +151,7 @@ const side = (applied: AppliedValue | undefined, reason: string): DatedSide | Un
 
 function sf60653Side(reads: Reads, date: string): DatedSide | Unchecked {
   const { sf60653, fix } = reads;
-  if (sf60653 === undefined) return { reason: 'para pagos is not part of this route' };
+  if (sf60653 === undefined) return { reason: 'SF60653 was not read' };
   if ('error' in sf60653) return { reason: `SF60653 not available: ${sf60653.error.message}` };
   if (fix !== undefined && 'ok' in fix && fix.ok.timeline.isBankingDay(date) === false) {
     return { reason: `${date} is not a banking day: SF60653 has no value for it` };
@@ -157,27 +160,82 @@ function sf60653Side(reads: Reads, date: string): DatedSide | Unchecked {
   return observation ?? { reason: `SF60653 has no value for ${date}` };
 }
 
+/** Why a FIX-derived side of a check is missing, in words. */
+function fixReason(reads: Reads, what: string, date: string): string {
+  if (reads.fix === undefined) return 'FIX is not part of this route';
+  if ('error' in reads.fix) return `FIX (SF43718) not available: ${reads.fix.error.message}`;
+  return `SF43718 has no value from which ${what} for ${date} follows`;
+}
+
 function consistencyOf(reads: Reads, date: string): ConsistencyBlock {
   const timeline = reads.fix !== undefined && 'ok' in reads.fix ? reads.fix.ok.timeline : undefined;
-  const noFix = reads.fix === undefined ? 'FIX is not part of this route' : 'FIX (SF43718) not available';
   const dof = timeline?.dofOn(date);
   const fixer = reads.fixer;
+  const notParaPagos = { reason: 'para pagos is not part of this route' };
   return buildDatedConsistency({
     dof: {
       reason:
         'no independent DOF value is stored for a past date: its DOF is derived from SF43718 by this rule',
     },
-    fixForDof: dof === undefined ? { reason: noFix } : side(timeline?.fixOn(dof.fixDate), noFix),
-    paraPagos: side(timeline?.paraPagosOn(date), noFix),
-    sf60653: sf60653Side(reads, date),
+    fixForDof: side(
+      dof === undefined ? undefined : timeline?.fixOn(dof.fixDate),
+      fixReason(reads, 'the DOF publication', date),
+    ),
+    paraPagos:
+      reads.sf60653 === undefined
+        ? notParaPagos
+        : side(timeline?.paraPagosOn(date), fixReason(reads, 'para pagos', date)),
+    sf60653: reads.sf60653 === undefined ? notParaPagos : sf60653Side(reads, date),
     fixer:
       fixer === undefined
         ? { reason: 'Fixer is not part of this route' }
         : 'error' in fixer
           ? { reason: `Fixer not available: ${fixer.error.message}` }
           : { date: fixer.ok.date, value: fixer.ok.value },
-    fix: side(timeline?.fixOn(date), noFix),
+    fix: side(timeline?.fixOn(date), fixReason(reads, 'the FIX', date)),
   });
+}
+
+type Rates = Partial<Record<RateKey, DatedRate>>;
+type Errors = Partial<Record<SourceId, DatedSourceError>>;
+
+/** The rates derived from SF43718 (DOF source: dof and para pagos; banxico: the FIX), or their errors. */
+function addDerivedRates(
+  reads: Reads,
+  date: string,
+  sources: readonly SourceId[],
+  rates: Rates,
+  errors: Errors,
+) {
+  const { fix } = reads;
+  if (fix === undefined) return;
+  const wanted: Array<[SourceId, RateKey, 'fix' | 'dof' | 'para_pagos']> = [
+    ['dof', 'dof', 'dof'],
+    ['dof', 'dof_para_pagos', 'para_pagos'],
+    ['banxico', 'banxico', 'fix'],
+  ];
+  for (const [source, key, kind] of wanted.filter(([source]) => sources.includes(source))) {
+    if ('error' in fix) {
+      errors[source] = fix.error;
+      continue;
+    }
+    const { timeline, slice } = fix.ok;
+    const applied =
+      kind === 'fix'
+        ? timeline.fixOn(date)
+        : kind === 'dof'
+          ? timeline.dofOn(date)
+          : timeline.paraPagosOn(date);
+    if (applied === undefined) {
+      const error = noValueError(timeline, date, RATE_NAMES[kind]);
+      errors[source] ??= { code: error.code, message: error.message };
+    } else rates[key] = derivedRate(applied, kind, slice, date);
+  }
+  // The DOF source yields both of its rates or neither, as today's answer does.
+  if (errors.dof !== undefined) {
+    delete rates.dof;
+    delete rates.dof_para_pagos;
+  }
 }
 
 /** The dated answer for `sources` on `date` (≤ `today`, both Mexico City dates). */
@@ -188,43 +246,15 @@ export async function answerDatedRates(
   today: string,
 ): Promise<DatedRatesAnswer> {
   const reads = await readSources(reader, date, sources);
-  const rates: Partial<Record<RateKey, DatedRate>> = {};
-  const errors: Partial<Record<SourceId, DatedSourceError>> = {};
-  const { fix, fixer } = reads;
-  if (fix !== undefined) {
-    const wanted: Array<[SourceId, RateKey, 'fix' | 'dof' | 'para_pagos']> = [
-      ['dof', 'dof', 'dof'],
-      ['dof', 'dof_para_pagos', 'para_pagos'],
-      ['banxico', 'banxico', 'fix'],
-    ];
-    for (const [source, key, kind] of wanted.filter(([source]) => sources.includes(source))) {
-      if ('error' in fix) {
-        errors[source] = fix.error;
-        continue;
-      }
-      const { timeline, slice } = fix.ok;
-      const applied =
-        kind === 'fix'
-          ? timeline.fixOn(date)
-          : kind === 'dof'
-            ? timeline.dofOn(date)
-            : timeline.paraPagosOn(date);
-      if (applied === undefined) {
-        const error = noValueError(timeline, date, kind === 'fix' ? 'the FIX' : `the ${kind}`);
-        errors[source] ??= { code: error.code, message: error.message };
-      } else rates[key] = derivedRate(applied, kind, slice, date);
-    }
+  const rates: Rates = {};
+  const errors: Errors = {};
+  addDerivedRates(reads, date, sources, rates, errors);
+  if (reads.fixer !== undefined) {
+    if ('error' in reads.fixer) errors.fixer = reads.fixer.error;
+    else rates.fixer = fixerRate(reads.fixer.ok, date, today);
   }
-  if (fixer !== undefined) {
-    if ('error' in fixer) errors.fixer = fixer.error;
-    else rates.fixer = fixerRate(fixer.ok, date, today);
-  }
-  // The DOF source yields both of its rates or neither, as today's answer does.
-  if (errors.dof !== undefined) {
-    delete rates.dof;
-    delete rates.dof_para_pagos;
-  }
-  const ordered: Partial<Record<RateKey, DatedRate>> = {};
+  // Keys in a stable order, so equal answers have equal bytes (and ETags).
+  const ordered: Rates = {};
   for (const key of RATE_KEY_ORDER) {
     const rate = rates[key];
     if (rate !== undefined) ordered[key] = rate;
@@ -232,15 +262,6 @@ export async function answerDatedRates(
   const immutable =
     Object.values(ordered).every((rate) => rate.final) &&
     Object.values(errors).every((error) => error.code === 'before_history');
-  return {
-    body: {
-      base: 'USD',
-      quote: 'MXN',
-      date,
-      rates: ordered,
-      errors,
-      consistency: consistencyOf(reads, date),
-    },
-    immutable,
-  };
+  const consistency = consistencyOf(reads, date);
+  return { body: { base: 'USD', quote: 'MXN', date, rates: ordered, errors, consistency }, immutable };
 }

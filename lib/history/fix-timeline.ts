@@ -52,79 +52,93 @@ export interface FixTimeline {
   paraPagosOn(date: string): AppliedValue | undefined;
 }
 
+/** What the rules read: the observations by date, how far they reach and how far they are final. */
+interface TimelineData {
+  byDate: ReadonlyMap<string, number>;
+  /** Observation dates, ascending. */
+  dates: readonly string[];
+  coveredFrom: string;
+  finalThrough: string;
+}
+
+function isBankingDayIn(data: TimelineData, date: string): boolean | undefined {
+  if (date < data.coveredFrom) return undefined;
+  if (data.byDate.has(date)) return true;
+  return date <= data.finalThrough ? false : isForecastBankingDay(date);
+}
+
+function previousBankingDayIn(data: TimelineData, date: string): string | undefined {
+  for (let day = addDays(date, -1); day >= data.coveredFrom; day = addDays(day, -1)) {
+    if (isBankingDayIn(data, day)) return day;
+  }
+  return undefined;
+}
+
+function fixIn(data: TimelineData, date: string): AppliedValue | undefined {
+  const own = data.byDate.get(date);
+  if (own !== undefined) return { value: own, date, final: true, fixDate: date };
+  const latest = data.dates.findLast((candidate) => candidate <= date);
+  const value = latest === undefined ? undefined : data.byDate.get(latest);
+  if (latest === undefined || value === undefined) return undefined;
+  return { value, date: latest, appliesSince: latest, final: date <= data.finalThrough, fixDate: latest };
+}
+
+/** DOF of a publication day P: FIX of the banking day before P. */
+function publicationIn(
+  data: TimelineData,
+  publicationDay: string,
+): { value: number; fixDate: string } | undefined {
+  const fixDate = previousBankingDayIn(data, publicationDay);
+  const value = fixDate === undefined ? undefined : data.byDate.get(fixDate);
+  return fixDate === undefined || value === undefined ? undefined : { value, fixDate };
+}
+
+function dofIn(data: TimelineData, date: string): AppliedValue | undefined {
+  const own = isBankingDayIn(data, date);
+  if (own === undefined) return undefined;
+  const publicationDay = own ? date : previousBankingDayIn(data, date);
+  const published = publicationDay === undefined ? undefined : publicationIn(data, publicationDay);
+  if (publicationDay === undefined || published === undefined) return undefined;
+  return {
+    value: published.value,
+    date: publicationDay,
+    ...(own ? {} : { appliesSince: publicationDay }),
+    final: date <= data.finalThrough,
+    fixDate: published.fixDate,
+    dofDate: publicationDay,
+  };
+}
+
+function paraPagosIn(data: TimelineData, date: string): AppliedValue | undefined {
+  const publicationDay = previousBankingDayIn(data, date);
+  const published = publicationDay === undefined ? undefined : publicationIn(data, publicationDay);
+  if (publicationDay === undefined || published === undefined) return undefined;
+  return {
+    value: published.value,
+    date,
+    final: addDays(date, -1) <= data.finalThrough,
+    fixDate: published.fixDate,
+    dofDate: publicationDay,
+  };
+}
+
 /** The timeline of one SF43718 slice (its `series` must be SF43718). */
 export function createFixTimeline(slice: SeriesSlice): FixTimeline {
   if (slice.series !== 'SF43718') throw new RangeError(`A FIX timeline reads SF43718, not ${slice.series}`);
   const byDate = new Map(slice.observations.map((observation) => [observation.date, observation.value]));
-  const dates = [...byDate.keys()].sort();
-  const { from: coveredFrom, finalThrough } = slice;
-
-  const isBankingDay = (date: string): boolean | undefined => {
-    if (date < coveredFrom) return undefined;
-    if (byDate.has(date)) return true;
-    return date <= finalThrough ? false : isForecastBankingDay(date);
+  const data: TimelineData = {
+    byDate,
+    dates: [...byDate.keys()].sort(),
+    coveredFrom: slice.from,
+    finalThrough: slice.finalThrough,
   };
-
-  const previousBankingDay = (date: string): string | undefined => {
-    for (let day = addDays(date, -1); day >= coveredFrom; day = addDays(day, -1)) {
-      if (isBankingDay(day)) return day;
-    }
-    return undefined;
+  return {
+    coveredFrom: data.coveredFrom,
+    finalThrough: data.finalThrough,
+    isBankingDay: (date) => isBankingDayIn(data, date),
+    previousBankingDay: (date) => previousBankingDayIn(data, date),
+    fixOn: (date) => fixIn(data, date),
+    dofOn: (date) => dofIn(data, date),
+    paraPagosOn: (date) => paraPagosIn(data, date),
   };
-
-  const latestObservationUpTo = (date: string): string | undefined => {
-    for (let index = dates.length - 1; index >= 0; index -= 1) {
-      const candidate = dates[index];
-      if (candidate !== undefined && candidate <= date) return candidate;
-    }
-    return undefined;
-  };
-
-  const fixOn = (date: string): AppliedValue | undefined => {
-    const own = byDate.get(date);
-    if (own !== undefined) return { value: own, date, final: true, fixDate: date };
-    const latest = latestObservationUpTo(date);
-    const value = latest === undefined ? undefined : byDate.get(latest);
-    if (latest === undefined || value === undefined) return undefined;
-    return { value, date: latest, appliesSince: latest, final: date <= finalThrough, fixDate: latest };
-  };
-
-  /** DOF of a publication day P: FIX of the banking day before P. */
-  const publication = (publicationDay: string): { value: number; fixDate: string } | undefined => {
-    const fixDate = previousBankingDay(publicationDay);
-    const value = fixDate === undefined ? undefined : byDate.get(fixDate);
-    return fixDate === undefined || value === undefined ? undefined : { value, fixDate };
-  };
-
-  const dofOn = (date: string): AppliedValue | undefined => {
-    const own = isBankingDay(date);
-    if (own === undefined) return undefined;
-    const publicationDay = own ? date : previousBankingDay(date);
-    if (publicationDay === undefined) return undefined;
-    const published = publication(publicationDay);
-    if (published === undefined) return undefined;
-    return {
-      value: published.value,
-      date: publicationDay,
-      ...(own ? {} : { appliesSince: publicationDay }),
-      final: date <= finalThrough,
-      fixDate: published.fixDate,
-      dofDate: publicationDay,
-    };
-  };
-
-  const paraPagosOn = (date: string): AppliedValue | undefined => {
-    const publicationDay = previousBankingDay(date);
-    const published = publicationDay === undefined ? undefined : publication(publicationDay);
-    if (publicationDay === undefined || published === undefined) return undefined;
-    return {
-      value: published.value,
-      date,
-      final: addDays(date, -1) <= finalThrough,
-      fixDate: published.fixDate,
-      dofDate: publicationDay,
-    };
-  };
-
-  return { coveredFrom, finalThrough, isBankingDay, previousBankingDay, fixOn, dofOn, paraPagosOn };
 }

@@ -108,7 +108,12 @@ export function createRateForConversion(deps: ConversionDeps) {
     }
     const applied =
       kind === 'fix' ? timeline.fixOn(day) : kind === 'dof' ? timeline.dofOn(day) : timeline.paraPagosOn(day);
-    if (applied === undefined) throw noValueError(timeline, day, `the ${kind} rate`);
+    if (applied === undefined)
+      throw noValueError(
+        timeline,
+        day,
+        kind === 'fix' ? 'the FIX' : kind === 'dof' ? 'the DOF publication' : 'para pagos',
+      );
     const rule = kind === 'fix' ? FIX_RULE : kind === 'dof' ? DOF_RULE : PARA_PAGOS_RULE;
     return fromApplied(kind, applied, rule, slice.source, day);
   };

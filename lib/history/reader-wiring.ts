@@ -31,6 +31,8 @@ export function historyPolicyFrom(config: AppConfig): HistoryPolicy {
     // Today's FIX appears from 12:00; asking SIE again every 10 minutes finds it soon
     // after at a cost of at most 6 calls an hour per series.
     recheckMs: 600_000,
+    // As the rate cache's backoff after a failed refresh.
+    errorBackoffMs: 60_000,
   };
 }
 

@@ -39,6 +39,12 @@ export interface HistoryPolicy {
   pollIntervalMs: number;
   /** The non-final tail of a chunk (today, `N/E`) is asked again at most this often. */
   recheckMs: number;
+  /**
+   * After a failed call, this instance answers the same error without calling again for
+   * this long (or for the upstream's own retry-after, when longer): SIE blocks a token that
+   * goes over its limit, and that would stop the live FIX too.
+   */
+  errorBackoffMs: number;
 }
 
 export interface HistoryReaderDeps {
@@ -67,8 +73,13 @@ function assertDate(date: string, name: string): void {
   if (!isIsoDate(date)) throw new RangeError(`${name} is not a calendar date (YYYY-MM-DD): ${date}`);
 }
 
+/** Errors that only say another instance is still calling: never a reason to back off. */
+const waitedOut = new WeakSet<ProviderError>();
+
 function inProgress(what: string): ProviderError {
-  return new ProviderError('timeout', `Another fetch of ${what} is still in progress`);
+  const error = new ProviderError('timeout', `Another fetch of ${what} is still in progress`);
+  waitedOut.add(error);
+  return error;
 }
 
 export function createHistoryReader(deps: HistoryReaderDeps): HistoryReader {
@@ -79,11 +90,32 @@ export function createHistoryReader(deps: HistoryReaderDeps): HistoryReader {
   const completeChunks = new Map<string, ChunkMarker>();
   const today = () => mexicoCityDate(new Date(now()));
 
-  /** Concurrent callers with the same key share one promise until it settles. */
+  const failures = new Map<string, { error: ProviderError; until: number }>();
+
+  /**
+   * Concurrent callers with the same key share one promise until it settles; after a
+   * ProviderError, callers get that error again until the backoff ends (nothing is stored).
+   */
   function once<T>(key: string, work: () => Promise<T>): Promise<T> {
+    const failed = failures.get(key);
+    if (failed !== undefined && now() < failed.until) return Promise.reject(failed.error);
     const pending = inflight.get(key) as Promise<T> | undefined;
     if (pending !== undefined) return pending;
-    const started = work().finally(() => inflight.delete(key));
+    const started = work()
+      .then(
+        (value) => {
+          failures.delete(key);
+          return value;
+        },
+        (error: unknown) => {
+          if (error instanceof ProviderError && error.code !== 'not_configured' && !waitedOut.has(error)) {
+            const backoff = Math.max(policy.errorBackoffMs, (error.retryAfterSeconds ?? 0) * 1000);
+            failures.set(key, { error, until: now() + backoff });
+          }
+          throw error;
+        },
+      )
+      .finally(() => inflight.delete(key));
     inflight.set(key, started);
     return started;
   }
@@ -248,5 +280,19 @@ export function createHistoryReader(deps: HistoryReaderDeps): HistoryReader {
     return store.readFixerDays(from, to);
   }
 
-  return { series, fixerOn, storedFixer };
+  /** Identical concurrent reads share one read of the table (a burst for one date is one read). */
+  const reads = new Map<string, Promise<unknown>>();
+  function shared<T>(key: string, read: () => Promise<T>): Promise<T> {
+    const pending = reads.get(key) as Promise<T> | undefined;
+    if (pending !== undefined) return pending;
+    const started = read().finally(() => reads.delete(key));
+    reads.set(key, started);
+    return started;
+  }
+
+  return {
+    series: (id, from, to) => shared(`series#${id}#${from}#${to}`, () => series(id, from, to)),
+    fixerOn: (date) => shared(`fixer#${date}`, () => fixerOn(date)),
+    storedFixer,
+  };
 }

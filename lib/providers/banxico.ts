@@ -2,7 +2,7 @@ import { load } from 'cheerio/slim';
 import { mexicoCityInstant, parseDdMmYyyy } from '../core/mexico-time.js';
 import { assertPlausibleRate } from '../core/plausibility.js';
 import { ProviderError } from '../core/provider-error.js';
-import type { ParsedSource } from '../core/rate.js';
+import type { ParsedRate, ParsedSource } from '../core/rate.js';
 import type { OutboundResponse } from '../core/upstream.js';
 import { redactUrl } from '../outbound/http-client.js';
 import { notConfigured } from './credentials.js';
@@ -17,6 +17,8 @@ import { getFromUpstream, mediaTypeOf, secondsHeader } from './upstream-call.js'
  */
 
 export const SERIES_ID = 'SF43718';
+/** The same FIX keyed by settlement date: para pagos on banking days (UPSTREAMS.md). */
+export const SETTLEMENT_SERIES_ID = 'SF60653';
 export const DEFAULT_BANXICO_BASE_URL = 'https://www.banxico.org.mx/SieAPIRest/service/v1';
 const WHAT = 'Banxico SIE';
 const NOT_AVAILABLE = 'N/E';
@@ -112,7 +114,7 @@ function classifyFailure(
   );
 }
 
-function observationsFromJson(text: string, seriesId: string): Observation[] {
+function observationsFromJson(text: string, seriesId: string, required: boolean): Observation[] | undefined {
   let json: unknown;
   try {
     json = JSON.parse(text);
@@ -126,6 +128,7 @@ function observationsFromJson(text: string, seriesId: string): Observation[] {
   const series = isRecord(json.bmx) ? json.bmx.series : undefined;
   if (!Array.isArray(series)) throw layoutChanged('no bmx.series array');
   const matching = series.filter((serie) => isRecord(serie) && serie.idSerie === seriesId);
+  if (matching.length === 0 && !required) return undefined;
   const serie: unknown = matching[0];
   if (matching.length !== 1 || !isRecord(serie)) throw layoutChanged(`expected one series ${seriesId}`);
   // An empty range may come without `datos` at all (unverified): that is "no data", not a new format.
@@ -139,10 +142,11 @@ function observationsFromJson(text: string, seriesId: string): Observation[] {
   });
 }
 
-function observationsFromXml(text: string, seriesId: string): Observation[] {
+function observationsFromXml(text: string, seriesId: string, required: boolean): Observation[] | undefined {
   const $ = load(text, { xml: true });
   if ($('error').length > 0) throw classifyFailure(200, readErrorInfo(text, 'application/xml'), {});
   const series = $('serie').filter((_, element) => $(element).attr('idSerie') === seriesId);
+  if (series.length === 0 && !required) return undefined;
   if (series.length !== 1) throw layoutChanged(`expected one serie ${seriesId}`);
   return series
     .children('Obs')
@@ -174,11 +178,20 @@ export function parseSieObservations(
   contentType: string | undefined,
   seriesId: string,
 ): SieObservation[] {
-  const text = body.toString('utf8');
+  return readSeries(body.toString('utf8'), contentType, seriesId, true) ?? [];
+}
+
+/** `parseSieObservations` on text; undefined when the series is absent and not `required`. */
+function readSeries(
+  text: string,
+  contentType: string | undefined,
+  seriesId: string,
+  required: boolean,
+): SieObservation[] | undefined {
   const raw = isXml(text, contentType)
-    ? observationsFromXml(text, seriesId)
-    : observationsFromJson(text, seriesId);
-  const observations = raw.map((observation): SieObservation => {
+    ? observationsFromXml(text, seriesId, required)
+    : observationsFromJson(text, seriesId, required);
+  const observations = raw?.map((observation): SieObservation => {
     const date = parseDdMmYyyy(observation.fecha.trim());
     if (date === undefined) throw layoutChanged('a fecha is not a dd/mm/yyyy date');
     const dato = observation.dato.trim();
@@ -186,19 +199,29 @@ export function parseSieObservations(
     if (!VALUE_PATTERN.test(dato)) throw layoutChanged(`dato for ${date} is not a number`);
     return { date, value: assertPlausibleRate(Number(dato), `${WHAT} ${seriesId} for ${date}`) };
   });
-  return observations.sort((a, b) => (a.date < b.date ? -1 : a.date > b.date ? 1 : 0));
+  return observations?.sort((a, b) => (a.date < b.date ? -1 : a.date > b.date ? 1 : 0));
 }
 
-/** Pure: a SIE series body in, the newest numeric FIX out. Order is not trusted: ranges come oldest first. */
+function newestValue(observations: readonly SieObservation[]): { date: string; value: number } | undefined {
+  let newest: { date: string; value: number } | undefined;
+  for (const { date, value } of observations) if (value !== undefined) newest = { date, value };
+  return newest;
+}
+
+/**
+ * Pure: a SIE `oportuno` body in, the newest numeric FIX out (`banxico`, SF43718), plus the
+ * newest SF60653 value as `banxico_para_pagos` when the body holds that series too (the
+ * service asks for both in one call). Order is not trusted: ranges come oldest first.
+ * SF60653's latest value is the latest FIX under its settlement date, so it shares the FIX's
+ * publication instant; a different value is logged as a warning (never seen in captures).
+ */
 export function parseBanxicoSeries(
   body: Buffer,
   contentType: string | undefined,
   sourceUrl = `${DEFAULT_BANXICO_BASE_URL}/series/${SERIES_ID}/datos/oportuno`,
 ): ParsedSource {
-  let newest: { date: string; value: number } | undefined;
-  for (const { date, value } of parseSieObservations(body, contentType, SERIES_ID)) {
-    if (value !== undefined) newest = { date, value };
-  }
+  const text = body.toString('utf8');
+  const newest = newestValue(readSeries(text, contentType, SERIES_ID, true) ?? []);
   // The known format with nothing in it (`N/E`, no or empty `datos`, an XML serie without
   // Obs) is not a format change: the value is not published yet.
   if (newest === undefined) {
@@ -207,21 +230,37 @@ export function parseBanxicoSeries(
       `${WHAT} has published no ${SERIES_ID} value yet (N/E or no data)`,
     );
   }
-
-  return {
-    rates: [
-      {
-        key: 'banxico',
-        value: newest.value,
-        date: newest.date,
-        // Banxico determines the FIX and publishes it from 12:00 Mexico City time.
-        lastUpdated: mexicoCityInstant(newest.date, 12).toISOString(),
-        kind: 'fix',
-        source: `Banxico SIE — serie ${SERIES_ID} (FIX), ${redactUrl(sourceUrl)}`,
-        provenance: { series_id: SERIES_ID, row_date: newest.date },
-      },
-    ],
-  };
+  // Banxico determines the FIX and publishes it from 12:00 Mexico City time.
+  const lastUpdated = mexicoCityInstant(newest.date, 12).toISOString();
+  const rates: ParsedRate[] = [
+    {
+      key: 'banxico',
+      value: newest.value,
+      date: newest.date,
+      lastUpdated,
+      kind: 'fix',
+      source: `Banxico SIE — serie ${SERIES_ID} (FIX), ${redactUrl(sourceUrl)}`,
+      provenance: { series_id: SERIES_ID, row_date: newest.date },
+    },
+  ];
+  const settlement = newestValue(readSeries(text, contentType, SETTLEMENT_SERIES_ID, false) ?? []);
+  if (settlement === undefined) return { rates };
+  rates.push({
+    key: 'banxico_para_pagos',
+    value: settlement.value,
+    date: settlement.date,
+    lastUpdated,
+    kind: 'para_pagos',
+    source: `Banxico SIE — serie ${SETTLEMENT_SERIES_ID} (FIX por fecha de liquidación), ${redactUrl(sourceUrl)}`,
+    provenance: { series_id: SETTLEMENT_SERIES_ID, row_date: settlement.date },
+  });
+  const warnings =
+    settlement.value === newest.value
+      ? []
+      : [
+          `${SETTLEMENT_SERIES_ID} ${settlement.date} = ${settlement.value} differs from the latest FIX ${newest.value}`,
+        ];
+  return { rates, ...(warnings.length === 0 ? {} : { warnings }) };
 }
 
 function httpFailure(response: OutboundResponse): ProviderError {
@@ -234,7 +273,8 @@ export const fetchBanxicoFix: FetchSource = async (ctx) => {
   const missing = notConfigured('banxico', ctx.config);
   if (missing !== undefined || token === undefined) throw missing;
   const xml = ctx.config.banxicoFormat === 'xml';
-  const url = `${ctx.config.banxicoBaseUrl.replace(/\/+$/, '')}/series/${SERIES_ID}/datos/oportuno`;
+  // Both series in one call, so the settlement-dated FIX costs no SIE quota of its own.
+  const url = `${ctx.config.banxicoBaseUrl.replace(/\/+$/, '')}/series/${SERIES_ID},${SETTLEMENT_SERIES_ID}/datos/oportuno`;
   // The token goes in the header (it wins over ?token= and stays out of URLs and logs).
   const response = await getFromUpstream(ctx, WHAT, xml ? `${url}?mediaType=xml` : url, {
     'Bmx-Token': token,

@@ -183,6 +183,21 @@ describe('history with a synthetic dataset', () => {
     );
   });
 
+  it('shares one SIE call among concurrent reads of different ranges in one year', async () => {
+    const reader = readerFor(replay);
+
+    const slices = await Promise.all(
+      Array.from({ length: 50 }, (_, index) =>
+        reader.series('SF60653', `2023-03-${String((index % 28) + 1).padStart(2, '0')}`, '2023-04-28'),
+      ),
+    );
+
+    expect(sieCalls(replay, 'SF60653')).toEqual({
+      '/SieAPIRest/service/v1/series/SF60653/datos/2023-01-01/2023-12-31': 1,
+    });
+    expect(slices.every((slice) => slice.finalThrough === '2023-04-28')).toBe(true);
+  });
+
   it('covers a 366-day range with at most two SIE calls per series, and none the second time', async () => {
     const reader = readerFor(replay);
 
@@ -332,16 +347,37 @@ describe('history upstream faults', () => {
     ['an implausible value', { value: '2007.77' }, 'invalid_value'],
   ])('turns %s from SIE into ProviderError and stores nothing', async (_name, fault, code) => {
     replay.setFault('banxico', fault);
-    const reader = readerFor(replay, { timeoutMs: 300 });
+    const clock = { t: NOW };
+    const reader = readerFor(replay, { timeoutMs: 300, now: () => clock.t });
 
     const error = await rejectionOf(reader.series('SF43718', '2021-06-01', '2021-06-04'));
     replay.clearFaults();
+    clock.t += 61 * 60_000; // past any backoff
     const after = await reader.series('SF43718', '2021-06-01', '2021-06-04');
 
     expect(error).toBeInstanceOf(ProviderError);
     expect(error).toMatchObject({ code });
     // Nothing was stored by the failed call: the next read calls SIE again and gets the data.
     expect(Object.values(sieCalls(replay, 'SF43718'))).toEqual([2]);
+    expect(after.observations).toHaveLength(4);
+  });
+
+  it('backs off after a failure: the same error, no call, until the backoff or the limit reset ends', async () => {
+    replay.setFault('banxico', { status: 429, body: limitBody });
+    const clock = { t: NOW };
+    const reader = readerFor(replay, { now: () => clock.t });
+
+    const first = await rejectionOf(reader.series('SF43718', '2021-06-01', '2021-06-04'));
+    replay.clearFaults();
+    clock.t += 59_000; // within the 60 s backoff (the limit resets in 42 s: the longer wins)
+    const again = await rejectionOf(reader.series('SF43718', '2021-06-01', '2021-06-04'));
+    const callsDuringBackoff = Object.values(sieCalls(replay, 'SF43718'));
+    clock.t += 2_000;
+    const after = await reader.series('SF43718', '2021-06-01', '2021-06-04');
+
+    expect(first).toMatchObject({ code: 'quota_exhausted', retryAfterSeconds: 42 });
+    expect(again).toBe(first);
+    expect(callsDuringBackoff).toEqual([1]);
     expect(after.observations).toHaveLength(4);
   });
 

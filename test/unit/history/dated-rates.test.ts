@@ -35,7 +35,7 @@ describe('GET /v1/rates?date= answers', () => {
     expect(body.errors).toEqual({
       dof: {
         code: 'not_published',
-        message: 'SIE has no FIX (SF43718) from which the para_pagos for 2020-11-27 follows.',
+        message: 'SIE has no FIX (SF43718) from which para pagos for 2020-11-27 follows.',
       },
     });
     expect(body.rates.dof).toBeUndefined();
@@ -65,7 +65,7 @@ describe('GET /v1/rates?date= answers', () => {
     // yields both of its rates or neither, as today's answer does.
     expect(body.errors.dof).toEqual({
       code: 'not_published',
-      message: 'SIE has no FIX (SF43718) from which the dof for 2020-12-01 follows.',
+      message: 'SIE has no FIX (SF43718) from which the DOF publication for 2020-12-01 follows.',
     });
     expect(body.rates).toEqual({});
     expect(body.consistency.dof_vs_fix).toMatchObject({ ok: null, dof: null, fix: null });
@@ -154,6 +154,13 @@ describe('GET /v1/rates?date= answers', () => {
     expect(body.consistency.fixer_vs_fix).toMatchObject({
       ok: null,
       reason: 'Fixer not available: Fixer budget spent',
+    });
+    expect(body.consistency.para_pagos_vs_sf60653).toEqual({
+      ok: null,
+      rule: 'para pagos(D) = SF60653(D) on banking days',
+      reason: 'para pagos is not part of this route',
+      para_pagos: null,
+      sf60653: null,
     });
     expect(immutable).toBe(false);
   });
