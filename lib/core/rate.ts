@@ -9,12 +9,6 @@ export type SourceId = (typeof SOURCE_IDS)[number];
 export const RATE_KEYS = ['dof', 'dof_para_pagos', 'banxico', 'banxico_para_pagos', 'fixer'] as const;
 export type RateKey = (typeof RATE_KEYS)[number];
 
-export const RATE_KEYS_BY_SOURCE: Readonly<Record<SourceId, readonly RateKey[]>> = {
-  dof: ['dof', 'dof_para_pagos'],
-  fixer: ['fixer'],
-  banxico: ['banxico', 'banxico_para_pagos'],
-};
-
 /**
  * Rates dated by settlement, not by publication: SIE's SF60653 gives the FIX under the
  * date it settles, two banking days after its determination, so its latest value is

@@ -12,6 +12,12 @@
  *   (2 decimals), both absolute.
  */
 import { roundHalfUp } from '../core/plausibility.js';
+import {
+  DOF_VS_FIX_RULE,
+  FIXER_TOLERANCE_PERCENT,
+  FIXER_VS_FIX_RULE,
+  PARA_PAGOS_VS_SF60653_RULE,
+} from '../rates/consistency.js';
 
 export interface DatedSide {
   date: string;
@@ -45,11 +51,8 @@ export interface ConsistencyBlock {
   fixer_vs_fix: FixerVsFix;
 }
 
-export const DOF_VS_FIX_RULE = 'DOF(D) = FIX(previous banking day)';
-export const PARA_PAGOS_VS_SF60653_RULE = 'para pagos(D) = SF60653(D) on banking days';
-export const FIXER_VS_FIX_RULE = '|Fixer − FIX| ≤ 1.5 % of FIX';
-/** Fixer is a market mid-rate sampled at another hour: a larger gap means one source is wrong. */
-export const FIXER_MAX_SPREAD_PERCENT = 1.5;
+// The rules and the Fixer tolerance are today's answer's (lib/rates/consistency.ts): stated once.
+export { DOF_VS_FIX_RULE, FIXER_VS_FIX_RULE, PARA_PAGOS_VS_SF60653_RULE };
 
 /** Values are published with 4 decimals: equal means equal at that precision. */
 export function sameRate(a: number, b: number): boolean {
@@ -101,7 +104,7 @@ export function fixerVsFix(fixer: DatedSide | Unchecked, fix: DatedSide | Unchec
   const spread = Math.abs(a.value - b.value);
   const percent = (spread / b.value) * 100;
   return {
-    ok: percent <= FIXER_MAX_SPREAD_PERCENT,
+    ok: percent <= FIXER_TOLERANCE_PERCENT,
     rule: FIXER_VS_FIX_RULE,
     fixer: a,
     fix: b,

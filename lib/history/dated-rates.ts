@@ -16,7 +16,7 @@ import {
   type Unchecked,
 } from './consistency.js';
 import { FIXER_FIRST_DATE } from './coverage.js';
-import type { AppliedValue } from './fix-timeline.js';
+import { type AppliedValue, appliedProvenance } from './fix-timeline.js';
 import { noValueError, readFixTimeline, type TimelineRead } from './timeline-reader.js';
 import type { FixerDay, HistoryReader, SeriesSlice } from './types.js';
 
@@ -67,7 +67,13 @@ async function settle<T>(work: () => Promise<T>): Promise<Outcome<T>> {
 /** How a message names each derived rate. */
 const RATE_NAMES = { fix: 'the FIX', dof: 'the DOF publication', para_pagos: 'para pagos' } as const;
 
-const RATE_KEY_ORDER: readonly RateKey[] = ['dof', 'dof_para_pagos', 'banxico', 'fixer'];
+const RATE_KEY_ORDER: readonly RateKey[] = [
+  'dof',
+  'dof_para_pagos',
+  'banxico',
+  'banxico_para_pagos',
+  'fixer',
+];
 
 function derivedRate(
   applied: AppliedValue,
@@ -91,13 +97,30 @@ function derivedRate(
     kind,
     source: rule === undefined ? slice.source : `${rule}, from ${slice.source}`,
     fetched_at: new Date(slice.fetchedAt).toISOString(),
-    provenance: {
-      series_id: 'SF43718',
-      requested_date: requested,
-      fix_date: applied.fixDate,
-      ...(applied.dofDate === undefined ? {} : { dof_date: applied.dofDate }),
-      ...(rule === undefined ? {} : { rule }),
-    },
+    provenance: { ...appliedProvenance(applied, requested), ...(rule === undefined ? {} : { rule }) },
+  };
+}
+
+/**
+ * SF60653 on D (the FIX keyed by settlement date, `banxico_para_pagos` as in today's answer):
+ * only SIE's own value for D. It has none on non-banking days, and carrying an earlier one
+ * forward would not be para pagos (SF60653 of Friday is Wednesday's FIX, para pagos of
+ * Saturday is Thursday's), so then it is left out and `consistency` says why.
+ */
+function settlementRate(reads: Reads, date: string): DatedRate | undefined {
+  const { sf60653 } = reads;
+  if (sf60653 === undefined || 'error' in sf60653) return undefined;
+  const observation = sf60653.ok.observations.find((entry) => entry.date === date);
+  if (observation === undefined) return undefined;
+  return {
+    value: observation.value,
+    date,
+    final: true,
+    last_updated: mexicoCityInstant(date, 0).toISOString(),
+    kind: 'para_pagos',
+    source: sf60653.ok.source,
+    fetched_at: new Date(sf60653.ok.fetchedAt).toISOString(),
+    provenance: { series_id: 'SF60653', requested_date: date },
   };
 }
 
@@ -129,7 +152,10 @@ async function readSources(
   const wantsFix = sources.includes('banxico') || sources.includes('dof');
   const [fix, sf60653, fixer] = await Promise.all([
     wantsFix ? settle(() => readFixTimeline(reader, date, date)) : undefined,
-    sources.includes('dof') ? settle(() => reader.series('SF60653', date, date)) : undefined,
+    // SF60653 checks para pagos (DOF source) and is the banxico source's second rate.
+    sources.includes('dof') || sources.includes('banxico')
+      ? settle(() => reader.series('SF60653', date, date))
+      : undefined,
     sources.includes('fixer')
       ? settle(async () => {
           if (date < FIXER_FIRST_DATE) {
@@ -249,6 +275,9 @@ export async function answerDatedRates(
   const rates: Rates = {};
   const errors: Errors = {};
   addDerivedRates(reads, date, sources, rates, errors);
+  const settlement =
+    sources.includes('banxico') && rates.banxico !== undefined ? settlementRate(reads, date) : undefined;
+  if (settlement !== undefined) rates.banxico_para_pagos = settlement;
   if (reads.fixer !== undefined) {
     if ('error' in reads.fixer) errors.fixer = reads.fixer.error;
     else rates.fixer = fixerRate(reads.fixer.ok, date, today);

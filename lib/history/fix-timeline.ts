@@ -40,6 +40,16 @@ export interface AppliedValue {
   dofDate?: string;
 }
 
+/** The inputs behind an applied value, as the API's `provenance` shows them. */
+export function appliedProvenance(applied: AppliedValue, requested: string): Record<string, string> {
+  return {
+    series_id: 'SF43718',
+    requested_date: requested,
+    fix_date: applied.fixDate,
+    ...(applied.dofDate === undefined ? {} : { dof_date: applied.dofDate }),
+  };
+}
+
 export interface FixTimeline {
   /** First date the observations cover; rules looking further back answer undefined. */
   readonly coveredFrom: string;

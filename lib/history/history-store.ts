@@ -1,4 +1,3 @@
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import {
   BatchGetCommand,
   BatchWriteCommand,
@@ -9,6 +8,7 @@ import {
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import type { TableClient } from '../db/client.js';
+import { conditional } from '../db/counter.js';
 import type { ChunkMarker } from './chunks.js';
 import type { FixerDay, Observation, SieSeriesId } from './types.js';
 
@@ -62,16 +62,6 @@ const seriesPk = (series: SieSeriesId) => `history#sie#${series}`;
 const FIXER_PK = 'history#fixer';
 const leasePk = (name: string) => `lease#history#${name}`;
 
-async function conditional(write: Promise<unknown>): Promise<boolean> {
-  try {
-    await write;
-    return true;
-  } catch (error) {
-    if (error instanceof ConditionalCheckFailedException) return false;
-    throw error;
-  }
-}
-
 function toChunk(item: Record<string, unknown>): ChunkMarker | undefined {
   const { final_through: finalThrough, fetched_at: fetchedAt, checked_at: checkedAt } = item;
   if (typeof finalThrough !== 'string' || typeof fetchedAt !== 'number' || typeof checkedAt !== 'number')
@@ -115,105 +105,86 @@ function toFixerDay(item: Record<string, unknown>): FixerDay | undefined {
   return { date, value, lastUpdated, provenance, fetchedAt };
 }
 
-export function createHistoryStore(table: TableClient): HistoryStore {
-  const { doc, tableName: TableName } = table;
+async function queryAll(table: TableClient, pk: string, fromSk: string, toSk: string) {
+  const items: Record<string, unknown>[] = [];
+  let start: Record<string, unknown> | undefined;
+  do {
+    const page = await table.doc.send(
+      new QueryCommand({
+        TableName: table.tableName,
+        KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
+        ExpressionAttributeValues: { ':pk': pk, ':from': fromSk, ':to': toSk },
+        ...(start === undefined ? {} : { ExclusiveStartKey: start }),
+      }),
+    );
+    items.push(...(page.Items ?? []));
+    start = page.LastEvaluatedKey;
+  } while (start !== undefined);
+  return items;
+}
 
-  async function queryAll(pk: string, fromSk: string, toSk: string): Promise<Record<string, unknown>[]> {
-    const items: Record<string, unknown>[] = [];
-    let start: Record<string, unknown> | undefined;
-    do {
-      const page = await doc.send(
-        new QueryCommand({
-          TableName,
-          KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
-          ExpressionAttributeValues: { ':pk': pk, ':from': fromSk, ':to': toSk },
-          ...(start === undefined ? {} : { ExclusiveStartKey: start }),
-        }),
+async function batchPut(table: TableClient, items: Record<string, unknown>[]): Promise<void> {
+  const { doc, tableName } = table;
+  for (let index = 0; index < items.length; index += BATCH_SIZE) {
+    let requests = items.slice(index, index + BATCH_SIZE).map((Item) => ({ PutRequest: { Item } }));
+    // Unprocessed items (throttling on AWS) are sent again; a write that never lands throws,
+    // and the chunk's final_through then stays where it was, so the data is fetched again.
+    for (let round = 0; requests.length > 0; round++) {
+      if (round === MAX_BATCH_ROUNDS) throw new Error('history store: batch write kept unprocessed items');
+      const answer = await doc.send(new BatchWriteCommand({ RequestItems: { [tableName]: requests } }));
+      requests = (answer.UnprocessedItems?.[tableName] ?? []).flatMap((request) =>
+        request.PutRequest?.Item === undefined ? [] : [{ PutRequest: { Item: request.PutRequest.Item } }],
       );
-      items.push(...(page.Items ?? []));
-      start = page.LastEvaluatedKey;
-    } while (start !== undefined);
-    return items;
-  }
-
-  async function batchPut(items: Record<string, unknown>[]): Promise<void> {
-    for (let index = 0; index < items.length; index += BATCH_SIZE) {
-      let requests = items.slice(index, index + BATCH_SIZE).map((Item) => ({ PutRequest: { Item } }));
-      // Unprocessed items (throttling on AWS) are sent again; a write that never lands throws,
-      // and the chunk's final_through then stays where it was, so the data is fetched again.
-      for (let round = 0; requests.length > 0; round++) {
-        if (round === MAX_BATCH_ROUNDS) throw new Error('history store: batch write kept unprocessed items');
-        const answer = await doc.send(new BatchWriteCommand({ RequestItems: { [TableName]: requests } }));
-        requests = (answer.UnprocessedItems?.[TableName] ?? []).flatMap((request) =>
-          request.PutRequest?.Item === undefined ? [] : [{ PutRequest: { Item: request.PutRequest.Item } }],
-        );
-      }
     }
   }
+}
 
-  async function readObservations(series: SieSeriesId, from: string, to: string) {
-    const items = await queryAll(seriesPk(series), `obs#${from}`, `obs#${to}`);
-    return items.flatMap((item) => toObservation(item) ?? []);
+async function readChunks(table: TableClient, series: SieSeriesId, years: readonly number[]) {
+  const result = new Map<number, ChunkMarker>();
+  if (years.length === 0) return result;
+  const keys = years.map((year) => ({ pk: seriesPk(series), sk: `chunk#${year}` }));
+  const answer = await table.doc.send(
+    new BatchGetCommand({ RequestItems: { [table.tableName]: { Keys: keys, ConsistentRead: true } } }),
+  );
+  for (const item of answer.Responses?.[table.tableName] ?? []) {
+    const chunk = toChunk(item);
+    if (chunk !== undefined) result.set(Number(String(item.sk).slice('chunk#'.length)), chunk);
   }
+  // Unprocessed keys read as "not fetched yet": the caller fetches under a lease.
+  return result;
+}
 
-  async function readFixerDay(date: string) {
-    const answer = await doc.send(
-      new GetCommand({ TableName, Key: { pk: FIXER_PK, sk: `day#${date}` }, ConsistentRead: true }),
+function seriesItems(table: TableClient): Omit<HistoryStore, FixerMethods | LeaseMethods> {
+  const readObservations = async (series: SieSeriesId, from: string, to: string) =>
+    (await queryAll(table, seriesPk(series), `obs#${from}`, `obs#${to}`)).flatMap(
+      (item) => toObservation(item) ?? [],
     );
-    return answer.Item === undefined ? undefined : toFixerDay(answer.Item);
-  }
-
   return {
+    readChunks: (series, years) => readChunks(table, series, years),
     readObservations,
-    readFixerDay,
-
-    async readChunks(series, years) {
-      const result = new Map<number, ChunkMarker>();
-      if (years.length === 0) return result;
-      const answer = await doc.send(
-        new BatchGetCommand({
-          RequestItems: {
-            [TableName]: {
-              Keys: years.map((year) => ({ pk: seriesPk(series), sk: `chunk#${year}` })),
-              ConsistentRead: true,
-            },
-          },
-        }),
-      );
-      for (const item of answer.Responses?.[TableName] ?? []) {
-        const year = Number(String(item.sk).slice('chunk#'.length));
-        const chunk = toChunk(item);
-        if (chunk !== undefined) result.set(year, chunk);
-      }
-      // Unprocessed keys read as "not fetched yet": the caller fetches under a lease.
-      return result;
-    },
-
     async writeObservations(series, observations, fetchedAt) {
-      if (observations.length === 0) return;
       const dates = observations.map((observation) => observation.date).sort();
-      const first = dates[0] ?? '';
-      const last = dates.at(-1) ?? '';
+      const [first, last] = [dates[0], dates.at(-1)];
+      if (first === undefined || last === undefined) return;
       // Only the lease holder writes a chunk; what an earlier call of the tail stored stays as it is.
       const stored = new Set((await readObservations(series, first, last)).map((item) => item.date));
+      const fresh = observations.filter((observation) => !stored.has(observation.date));
       await batchPut(
-        observations
-          .filter((observation) => !stored.has(observation.date))
-          .map((observation) => ({
-            pk: seriesPk(series),
-            sk: `obs#${observation.date}`,
-            date: observation.date,
-            value: observation.value,
-            fetched_at: fetchedAt,
-          })),
+        table,
+        fresh.map(({ date, value }) => ({
+          pk: seriesPk(series),
+          sk: `obs#${date}`,
+          date,
+          value,
+          fetched_at: fetchedAt,
+        })),
       );
     },
-
     async advanceChunk(series, year, finalThrough, at) {
       await conditional(
-        doc.send(
+        table.doc.send(
           new UpdateCommand({
-            TableName,
+            TableName: table.tableName,
             Key: { pk: seriesPk(series), sk: `chunk#${year}` },
             UpdateExpression:
               'SET final_through = :final, checked_at = :at, fetched_at = if_not_exists(fetched_at, :at)',
@@ -224,54 +195,60 @@ export function createHistoryStore(table: TableClient): HistoryStore {
         ),
       );
     },
+  };
+}
 
-    async readFixerDays(from, to) {
-      const items = await queryAll(FIXER_PK, `day#${from}`, `day#${to}`);
-      return items.flatMap((item) => toFixerDay(item) ?? []);
-    },
+type FixerMethods = 'readFixerDay' | 'readFixerDays' | 'writeFixerDay';
+type LeaseMethods = 'acquireLease' | 'releaseLease';
 
+function fixerItems(table: TableClient): Pick<HistoryStore, FixerMethods> {
+  const { doc, tableName: TableName } = table;
+  const readFixerDay = async (date: string) => {
+    const answer = await doc.send(
+      new GetCommand({ TableName, Key: { pk: FIXER_PK, sk: `day#${date}` }, ConsistentRead: true }),
+    );
+    return answer.Item === undefined ? undefined : toFixerDay(answer.Item);
+  };
+  return {
+    readFixerDay,
+    readFixerDays: async (from, to) =>
+      (await queryAll(table, FIXER_PK, `day#${from}`, `day#${to}`)).flatMap((item) => toFixerDay(item) ?? []),
     async writeFixerDay(day) {
+      const Item = {
+        pk: FIXER_PK,
+        sk: `day#${day.date}`,
+        date: day.date,
+        value: day.value,
+        last_updated: day.lastUpdated,
+        provenance: JSON.stringify(day.provenance),
+        fetched_at: day.fetchedAt,
+      };
       const written = await conditional(
-        doc.send(
-          new PutCommand({
-            TableName,
-            Item: {
-              pk: FIXER_PK,
-              sk: `day#${day.date}`,
-              date: day.date,
-              value: day.value,
-              last_updated: day.lastUpdated,
-              provenance: JSON.stringify(day.provenance),
-              fetched_at: day.fetchedAt,
-            },
-            ConditionExpression: 'attribute_not_exists(sk)',
-          }),
-        ),
+        doc.send(new PutCommand({ TableName, Item, ConditionExpression: 'attribute_not_exists(sk)' })),
       );
       return written ? day : ((await readFixerDay(day.date)) ?? day);
     },
+  };
+}
 
+function leaseItems(table: TableClient): Pick<HistoryStore, LeaseMethods> {
+  const { doc, tableName: TableName } = table;
+  return {
     acquireLease(name, owner, now, ttlMs) {
       // A lease left by a crashed holder runs out: the condition admits a new owner once
       // lease_until has passed (the rate cache's lease, lib/rates/cache-store.ts).
+      const expiresAt = Math.ceil((now + ttlMs) / 1000) + DAY_S;
       return conditional(
         doc.send(
           new PutCommand({
             TableName,
-            Item: {
-              pk: leasePk(name),
-              sk: 'lease',
-              owner,
-              lease_until: now + ttlMs,
-              expires_at: Math.ceil((now + ttlMs) / 1000) + DAY_S,
-            },
+            Item: { pk: leasePk(name), sk: 'lease', owner, lease_until: now + ttlMs, expires_at: expiresAt },
             ConditionExpression: 'attribute_not_exists(pk) OR lease_until < :now',
             ExpressionAttributeValues: { ':now': now },
           }),
         ),
       );
     },
-
     async releaseLease(name, owner) {
       await conditional(
         doc.send(
@@ -286,4 +263,8 @@ export function createHistoryStore(table: TableClient): HistoryStore {
       );
     },
   };
+}
+
+export function createHistoryStore(table: TableClient): HistoryStore {
+  return { ...seriesItems(table), ...fixerItems(table), ...leaseItems(table) };
 }

@@ -10,7 +10,7 @@ import { mexicoCityDate } from '../core/mexico-time.js';
 import { ProviderError } from '../core/provider-error.js';
 import { FIXER_FIRST_DATE } from './coverage.js';
 import { PARA_PAGOS_RULE, rateUnderRule } from './fiscal.js';
-import type { AppliedValue } from './fix-timeline.js';
+import { type AppliedValue, appliedProvenance } from './fix-timeline.js';
 import { noValueError, readFixTimeline } from './timeline-reader.js';
 import type { HistoryReader } from './types.js';
 
@@ -57,12 +57,7 @@ function fromApplied(
     ...(applied.appliesSince === undefined ? {} : { applies_since: applied.appliesSince }),
     rule,
     source,
-    provenance: {
-      series_id: 'SF43718',
-      requested_date: requested,
-      fix_date: applied.fixDate,
-      ...(applied.dofDate === undefined ? {} : { dof_date: applied.dofDate }),
-    },
+    provenance: appliedProvenance(applied, requested),
   };
 }
 
@@ -125,7 +120,7 @@ export function createRateForConversion(deps: ConversionDeps) {
  * on the live rates.
  */
 async function cachedMarketToday(): Promise<ConversionRate> {
-  const { getRateService } = await import('../rates/rates-route.js');
+  const { getRateService } = await import('../rates/service-wiring.js');
   const [outcome] = await getRateService().getSources(['fixer']);
   const rate = outcome?.value?.parsed.rates.find((candidate) => candidate.key === 'fixer');
   if (rate === undefined) {

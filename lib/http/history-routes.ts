@@ -26,11 +26,11 @@ import {
 import { getHistoryReader } from '../history/reader-wiring.js';
 import type { HistoryReader } from '../history/types.js';
 import { describeError, logger } from '../log.js';
-import { answerRates } from '../rates/rates-route.js';
+import { requestGate } from './gate.js';
 import { httpHandler } from './handler.js';
 import { badRequest, HttpProblemError, serviceUnavailable } from './problem.js';
-import { enforceQuota } from './quota-middleware.js';
-import { etagOf, header, ifNoneMatchHits, rejectUnknownQuery } from './request.js';
+import { answerRates } from './rates-response.js';
+import { conditionalResponse, etagOf, header, rejectUnknownQuery } from './request.js';
 
 /** Past values are immutable (UPSTREAMS.md: "Values of past dates do not change: cache them forever"). */
 export const IMMUTABLE_CACHE_CONTROL = 'private, max-age=31536000, immutable';
@@ -91,14 +91,12 @@ function cached(
   final: boolean,
   extra: Record<string, string> = {},
 ): APIGatewayProxyResult {
-  const etag = etagOf(body);
-  const headers = {
-    ETag: etag,
-    'Cache-Control': final ? IMMUTABLE_CACHE_CONTROL : PROVISIONAL_CACHE_CONTROL,
-    ...extra,
-  };
-  if (ifNoneMatchHits(event, etag)) return { statusCode: 304, headers, body: '' };
-  return { statusCode: 200, headers: { 'Content-Type': contentType, ...headers }, body };
+  const cacheControl = final ? IMMUTABLE_CACHE_CONTROL : PROVISIONAL_CACHE_CONTROL;
+  return conditionalResponse(event, {
+    body,
+    contentType,
+    headers: { ETag: etagOf(body), 'Cache-Control': cacheControl, ...extra },
+  });
 }
 
 /** GET /v1/rates[/source]?date=D */
@@ -179,12 +177,12 @@ export function ratesHandlerWithDates(sources: readonly SourceId[]) {
     event.queryStringParameters?.date === undefined
       ? answerRates(event, sources)
       : answerDatedRatesRequest(event, sources, deployedDeps()),
-  ).use(enforceQuota());
+  ).use(requestGate());
 }
 
 export const historyHandler = () =>
-  httpHandler((event) => answerHistoryRequest(event, deployedDeps())).use(enforceQuota());
+  httpHandler((event) => answerHistoryRequest(event, deployedDeps())).use(requestGate());
 export const fiscalHandler = () =>
-  httpHandler((event) => answerFiscalRequest(event, deployedDeps())).use(enforceQuota());
+  httpHandler((event) => answerFiscalRequest(event, deployedDeps())).use(requestGate());
 export const averageHandler = () =>
-  httpHandler((event) => answerAverageRequest(event, deployedDeps())).use(enforceQuota());
+  httpHandler((event) => answerAverageRequest(event, deployedDeps())).use(requestGate());

@@ -1,13 +1,15 @@
 import { load } from 'cheerio/slim';
+import { mediaTypeOf } from '../core/headers.js';
+import { isRecord } from '../core/json.js';
 import { mexicoCityInstant, parseDdMmYyyy } from '../core/mexico-time.js';
 import { assertPlausibleRate } from '../core/plausibility.js';
 import { ProviderError } from '../core/provider-error.js';
 import type { ParsedRate, ParsedSource } from '../core/rate.js';
-import type { OutboundResponse } from '../core/upstream.js';
+import { DEFAULT_UPSTREAM_URLS, type OutboundResponse } from '../core/upstream.js';
 import { redactUrl } from '../outbound/http-client.js';
-import { notConfigured } from './credentials.js';
+import { requireCredential } from './credentials.js';
 import type { FetchSource, ProviderContext } from './types.js';
-import { getFromUpstream, mediaTypeOf, secondsHeader } from './upstream-call.js';
+import { getFromUpstream, parseJsonBody, secondsHeader } from './upstream-call.js';
 
 /**
  * Banxico SIE REST API, series SF43718: the FIX keyed by determination date. Both the
@@ -19,7 +21,6 @@ import { getFromUpstream, mediaTypeOf, secondsHeader } from './upstream-call.js'
 export const SERIES_ID = 'SF43718';
 /** The same FIX keyed by settlement date: para pagos on banking days (UPSTREAMS.md). */
 export const SETTLEMENT_SERIES_ID = 'SF60653';
-export const DEFAULT_BANXICO_BASE_URL = 'https://www.banxico.org.mx/SieAPIRest/service/v1';
 const WHAT = 'Banxico SIE';
 const NOT_AVAILABLE = 'N/E';
 const VALUE_PATTERN = /^-?\d+(\.\d+)?$/;
@@ -32,10 +33,6 @@ interface Observation {
 interface ErrorInfo {
   mensaje: string | undefined;
   secondsToReset: number | undefined;
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 function layoutChanged(detail: string): ProviderError {
@@ -115,14 +112,7 @@ function classifyFailure(
 }
 
 function observationsFromJson(text: string, seriesId: string, required: boolean): Observation[] | undefined {
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch (error) {
-    throw new ProviderError('upstream_error', `${WHAT} answered with a body that is not JSON`, {
-      cause: error,
-    });
-  }
+  const json = parseJsonBody(text, WHAT);
   if (!isRecord(json)) throw layoutChanged('body is not a JSON object');
   if ('error' in json) throw classifyFailure(200, readErrorInfo(text, 'application/json'), {});
   const series = isRecord(json.bmx) ? json.bmx.series : undefined;
@@ -218,7 +208,7 @@ function newestValue(observations: readonly SieObservation[]): { date: string; v
 export function parseBanxicoSeries(
   body: Buffer,
   contentType: string | undefined,
-  sourceUrl = `${DEFAULT_BANXICO_BASE_URL}/series/${SERIES_ID}/datos/oportuno`,
+  sourceUrl = `${DEFAULT_UPSTREAM_URLS.banxicoBaseUrl}/series/${SERIES_ID}/datos/oportuno`,
 ): ParsedSource {
   const text = body.toString('utf8');
   const newest = newestValue(readSeries(text, contentType, SERIES_ID, true) ?? []);
@@ -268,19 +258,29 @@ function httpFailure(response: OutboundResponse): ProviderError {
   return classifyFailure(response.status, info, response.headers);
 }
 
-export const fetchBanxicoFix: FetchSource = async (ctx) => {
-  const token = ctx.config.banxicoToken;
-  const missing = notConfigured('banxico', ctx.config);
-  if (missing !== undefined || token === undefined) throw missing;
+/**
+ * One GET of `…/series/{path}` in the configured format, the token in the `Bmx-Token` header
+ * (it wins over ?token= and stays out of URLs and logs). Answers the 200 response and the
+ * URL asked (without the media type); any other status is the SIE failure it stands for.
+ */
+async function getSie(
+  ctx: ProviderContext,
+  path: string,
+): Promise<{ response: OutboundResponse; url: string }> {
+  const token = requireCredential('banxico', ctx.config);
   const xml = ctx.config.banxicoFormat === 'xml';
-  // Both series in one call, so the settlement-dated FIX costs no SIE quota of its own.
-  const url = `${ctx.config.banxicoBaseUrl.replace(/\/+$/, '')}/series/${SERIES_ID},${SETTLEMENT_SERIES_ID}/datos/oportuno`;
-  // The token goes in the header (it wins over ?token= and stays out of URLs and logs).
+  const url = `${ctx.config.banxicoBaseUrl.replace(/\/+$/, '')}/series/${path}`;
   const response = await getFromUpstream(ctx, WHAT, xml ? `${url}?mediaType=xml` : url, {
     'Bmx-Token': token,
     Accept: xml ? 'application/xml' : 'application/json',
   });
   if (response.status !== 200) throw httpFailure(response);
+  return { response, url };
+}
+
+export const fetchBanxicoFix: FetchSource = async (ctx) => {
+  // Both series in one call, so the settlement-dated FIX costs no SIE quota of its own.
+  const { response, url } = await getSie(ctx, `${SERIES_ID},${SETTLEMENT_SERIES_ID}/datos/oportuno`);
   return parseBanxicoSeries(response.body, response.headers['content-type'], url);
 };
 
@@ -297,16 +297,7 @@ export async function fetchSieRange(
   from: string,
   to: string,
 ): Promise<SieObservation[]> {
-  const token = ctx.config.banxicoToken;
-  const missing = notConfigured('banxico', ctx.config);
-  if (missing !== undefined || token === undefined) throw missing;
-  const xml = ctx.config.banxicoFormat === 'xml';
-  const url = `${ctx.config.banxicoBaseUrl.replace(/\/+$/, '')}/series/${seriesId}/datos/${from}/${to}`;
-  const response = await getFromUpstream(ctx, WHAT, xml ? `${url}?mediaType=xml` : url, {
-    'Bmx-Token': token,
-    Accept: xml ? 'application/xml' : 'application/json',
-  });
-  if (response.status !== 200) throw httpFailure(response);
+  const { response } = await getSie(ctx, `${seriesId}/datos/${from}/${to}`);
   const observations = parseSieObservations(response.body, response.headers['content-type'], seriesId);
   let previous: string | undefined;
   for (const { date } of observations) {

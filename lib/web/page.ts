@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { APIGatewayProxyResult } from 'aws-lambda';
 import { isBankingDay } from '../core/banking-calendar.js';
-import { etagOf, ifNoneMatchHits } from '../http/request.js';
+import { conditionalResponse, etagOf } from '../http/request.js';
 // The page's sources are real files. `?raw` is for Vitest, the `type: 'text'` attribute for
 // esbuild (which ignores the suffix): both give the file's text, so tests see what Lambda serves.
 import css from './app.css?raw' with { type: 'text' };
@@ -83,7 +83,7 @@ export function getPage(now: number = Date.now()): WebPage {
   return cached;
 }
 
-export function securityHeaders(page: WebPage): Record<string, string> {
+export function securityHeaders(page: WebPage): Record<string, string> & { ETag: string } {
   return {
     'Content-Security-Policy': page.contentSecurityPolicy,
     'X-Content-Type-Options': 'nosniff',
@@ -100,13 +100,8 @@ export function webPageResponse(
   event: { headers: Record<string, string | undefined> | null },
   page: WebPage = getPage(),
 ): APIGatewayProxyResult {
-  const headers = securityHeaders(page);
-  if (ifNoneMatchHits({ headers: event.headers ?? {} }, page.etag)) {
-    return { statusCode: 304, headers, body: '' };
-  }
-  return {
-    statusCode: 200,
-    headers: { 'Content-Type': 'text/html; charset=utf-8', ...headers },
-    body: page.html,
-  };
+  return conditionalResponse(
+    { headers: event.headers ?? {} },
+    { body: page.html, contentType: 'text/html; charset=utf-8', headers: securityHeaders(page) },
+  );
 }

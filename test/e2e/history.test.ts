@@ -109,7 +109,14 @@ describe('GET /v1/rates?date=', () => {
     expect(bodies.size).toBe(1);
     const body = JSON.parse([...bodies][0] ?? '{}');
     expect(body.date).toBe('2022-06-15');
-    expect(Object.keys(body.rates)).toEqual(['dof', 'dof_para_pagos', 'banxico', 'fixer']);
+    expect(Object.keys(body.rates)).toEqual([
+      'dof',
+      'dof_para_pagos',
+      'banxico',
+      'banxico_para_pagos',
+      'fixer',
+    ]);
+    expect(body.rates.banxico_para_pagos?.value).toBe(body.rates.dof_para_pagos?.value);
     expect(body.errors).toEqual({});
     expect(body.consistency.para_pagos_vs_sf60653.ok).toBe(true);
     expect(body.consistency.fixer_vs_fix.ok).toBe(true);

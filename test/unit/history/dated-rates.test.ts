@@ -155,12 +155,18 @@ describe('GET /v1/rates?date= answers', () => {
       ok: null,
       reason: 'Fixer not available: Fixer budget spent',
     });
+    // The banxico source carries SF60653 of the date, as today's answer does.
+    expect(body.rates.banxico_para_pagos).toMatchObject({
+      value: 20.0465,
+      date: '2020-11-27',
+      kind: 'para_pagos',
+    });
     expect(body.consistency.para_pagos_vs_sf60653).toEqual({
       ok: null,
       rule: 'para pagos(D) = SF60653(D) on banking days',
-      reason: 'para pagos is not part of this route',
+      reason: 'SF43718 has no value from which para pagos for 2020-11-27 follows',
       para_pagos: null,
-      sf60653: null,
+      sf60653: { date: '2020-11-27', value: 20.0465 },
     });
     expect(immutable).toBe(false);
   });
@@ -175,7 +181,7 @@ describe('GET /v1/rates?date= answers', () => {
     );
   });
 
-  it('reads one SF43718 window and, for the DOF source only, one SF60653 day', async () => {
+  it('reads one SF43718 window and one SF60653 day', async () => {
     const reader = memoryHistoryReader({ ...sieHistory(), fixer: [fixerDay('2020-11-27', 20.09)] });
     await answerDatedRates(reader, '2020-11-27', ['dof', 'fixer', 'banxico'], '2020-11-29');
     expect(reader.calls.series).toEqual([
