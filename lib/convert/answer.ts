@@ -1,18 +1,12 @@
 import { convertAmount, rateDecimal, roundingRule } from './convert.js';
 import type { ConvertQuery } from './query.js';
-import type { ConversionKind, ConversionRate, Currency } from './types.js';
+import type { ConversionRate, Currency } from './types.js';
 
-/** The rate as /v1/convert shows it: its value as decimal text, like the amounts. */
-export interface ConvertAnswerRate {
-  kind: ConversionKind;
+/** The rate as /v1/convert shows it: the rate's own shape, its value as decimal text like the amounts. */
+export type ConvertAnswerRate = Omit<ConversionRate, 'value'> & {
   /** MXN per 1 USD, the decimal text the conversion used. */
   value: string;
-  date: string;
-  applies_since?: string;
-  rule: string;
-  source: string;
-  provenance: Readonly<Record<string, string | number>>;
-}
+};
 
 /** The body of a 200 from GET /v1/convert (openapi.yaml `Conversion`). */
 export interface ConvertAnswer {

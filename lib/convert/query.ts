@@ -1,4 +1,4 @@
-import { isIsoDate } from '../core/mexico-time.js';
+import { parseOptionalDate, QueryError } from '../history/query.js';
 import { CURRENCY_DECIMALS, checkAmount, MAX_INTEGER_DIGITS } from './convert.js';
 import { CONVERSION_KINDS, type ConversionKind, CURRENCIES, type Currency } from './types.js';
 
@@ -16,20 +16,6 @@ export interface ConvertQuery {
   date: string | undefined;
 }
 
-/**
- * A parameter that is missing or not in its accepted form. `message` names the parameter,
- * quotes what was sent and states the accepted form; the route answers it as a 400 problem.
- */
-export class ConvertQueryError extends Error {
-  override readonly name = 'ConvertQueryError';
-  constructor(
-    readonly parameter: string,
-    message: string,
-  ) {
-    super(message);
-  }
-}
-
 type Query = Readonly<Record<string, string | undefined>> | null | undefined;
 
 /** What a value sent may look like in a message: quoted, escaped, at most 40 characters. */
@@ -39,13 +25,12 @@ function quoted(value: string): string {
 
 function required(query: Query, name: string, form: string): string {
   const value = query?.[name];
-  if (value === undefined)
-    throw new ConvertQueryError(name, `Missing query parameter ${name}. Expected ${form}.`);
+  if (value === undefined) throw new QueryError(name, `Missing query parameter ${name}. Expected ${form}.`);
   return value;
 }
 
-function invalid(name: string, value: string, reason: string, form: string): ConvertQueryError {
-  return new ConvertQueryError(
+function invalid(name: string, value: string, reason: string, form: string): QueryError {
+  return new QueryError(
     name,
     `Invalid query parameter ${name} ${quoted(value)}: ${reason}. Expected ${form}.`,
   );
@@ -61,7 +46,6 @@ function amountForm(currency: Currency): string {
 
 const FROM_FORM = 'USD or MXN';
 const KIND_FORM = `one of ${CONVERSION_KINDS.join(', ')}`;
-const dateForm = (today: string) => `a date YYYY-MM-DD, today (${today} in Mexico City) or earlier`;
 
 function parseCurrencies(query: Query): { from: Currency; to: Currency } {
   const from = required(query, 'from', FROM_FORM);
@@ -76,21 +60,11 @@ function parseCurrencies(query: Query): { from: Currency; to: Currency } {
   return { from, to: other };
 }
 
-function parseDate(query: Query, today: string): string | undefined {
-  const date = query?.date;
-  if (date === undefined) return undefined;
-  const form = dateForm(today);
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(date)) throw invalid('date', date, 'not in the form YYYY-MM-DD', form);
-  if (!isIsoDate(date)) throw invalid('date', date, 'not a calendar date', form);
-  // ISO dates order as strings.
-  if (date > today) throw invalid('date', date, 'it is after today in Mexico City', form);
-  return date;
-}
-
 /**
  * Checks a /v1/convert query against `today` (the Mexico City date now). Checks in the order
- * from, to, amount (its decimals depend on the currency), kind, date; throws ConvertQueryError
- * for the first parameter that fails.
+ * from, to, amount (its decimals depend on the currency), kind, date (as the dated rates
+ * routes check it); throws QueryError (lib/history/query.ts), naming the parameter and its
+ * accepted form, for the first parameter that fails.
  */
 export function parseConvertQuery(query: Query, today: string): ConvertQuery {
   const { from, to } = parseCurrencies(query);
@@ -99,5 +73,5 @@ export function parseConvertQuery(query: Query, today: string): ConvertQuery {
   if (!amount.ok) throw invalid('amount', amountText, amount.reason, amountForm(from));
   const kind = required(query, 'kind', KIND_FORM);
   if (!isKind(kind)) throw invalid('kind', kind, 'not a rate kind', KIND_FORM);
-  return { amount: amount.amount, from, to, kind, date: parseDate(query, today) };
+  return { amount: amount.amount, from, to, kind, date: parseOptionalDate(query, today) };
 }

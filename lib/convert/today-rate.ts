@@ -4,7 +4,7 @@ import { ProviderError } from '../core/provider-error.js';
 import type { ParsedRate, RateKey, SourceId } from '../core/rate.js';
 import { FISCAL_RULE_DAY_BEFORE, FISCAL_RULE_LAST_BEFORE, PARA_PAGOS_RULE } from '../history/fiscal.js';
 import { DOF_RULE, FIX_RULE, MARKET_RULE } from '../history/rate-for-kind.js';
-import type { SourceOutcome } from '../rates/rate-service.js';
+import type { SourceOutcome } from '../rates/serving.js';
 import type { ConversionKind, ConversionRate, RateForConversion } from './types.js';
 
 /**

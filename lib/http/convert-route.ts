@@ -1,22 +1,18 @@
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import { buildConvertAnswer } from '../convert/answer.js';
-import {
-  CONVERT_PARAMETERS,
-  type ConvertQuery,
-  ConvertQueryError,
-  parseConvertQuery,
-} from '../convert/query.js';
+import { CONVERT_PARAMETERS, type ConvertQuery, parseConvertQuery } from '../convert/query.js';
 import { createTodayRate, rateForConversionFrom } from '../convert/today-rate.js';
 import type { RateForConversion } from '../convert/types.js';
 import { mexicoCityDate } from '../core/mexico-time.js';
 import { ProviderError } from '../core/provider-error.js';
+import { QueryError } from '../history/query.js';
 import { createRateForConversion } from '../history/rate-for-kind.js';
 import { getHistoryReader } from '../history/reader-wiring.js';
 import { describeError, logger } from '../log.js';
-import { getRateService } from '../rates/rates-route.js';
+import { getRateService } from '../rates/service-wiring.js';
+import { requestGate } from './gate.js';
 import { httpHandler, jsonResponse } from './handler.js';
 import { badRequest, serviceUnavailable } from './problem.js';
-import { enforceQuota } from './quota-middleware.js';
 import { rejectUnknownQuery } from './request.js';
 
 export interface ConvertDeps {
@@ -60,7 +56,7 @@ export async function answerConvert(
   try {
     query = parseConvertQuery(event.queryStringParameters, today);
   } catch (error) {
-    if (error instanceof ConvertQueryError) throw badRequest(error.message);
+    if (error instanceof QueryError) throw badRequest(error.message);
     throw error;
   }
   let rate: Awaited<ReturnType<RateForConversion>>;
@@ -91,5 +87,5 @@ function getConvertDeps(): ConvertDeps {
 
 /** The Lambda handler: the caller's quota is taken before any rate work, as on /v1/rates. */
 export function convertHandler() {
-  return httpHandler((event) => answerConvert(event, getConvertDeps())).use(enforceQuota());
+  return httpHandler((event) => answerConvert(event, getConvertDeps())).use(requestGate());
 }

@@ -6,7 +6,7 @@ import type { ParsedSource, SourceId } from '../../../lib/core/rate.js';
 import { FISCAL_RULE_DAY_BEFORE, FISCAL_RULE_LAST_BEFORE } from '../../../lib/history/fiscal.js';
 import { DOF_RULE, FIX_RULE } from '../../../lib/history/rate-for-kind.js';
 import { parseBanxicoSeries, parseDofPage, parseFixerLatest } from '../../../lib/providers/index.js';
-import type { SourceOutcome } from '../../../lib/rates/rate-service.js';
+import type { SourceOutcome } from '../../../lib/rates/serving.js';
 import { DOF_CAPTURE, readCapture, readFixture, SIE_OPORTUNO_CAPTURE } from '../../helpers/upstream-files.js';
 
 const FETCHED_AT = Date.parse('2020-11-29T17:00:00.000Z');

@@ -211,15 +211,15 @@ describe('GET /v1/convert', () => {
     ],
     [
       { ...ok, date: '05/01/2024' },
-      'Invalid query parameter date "05/01/2024": not in the form YYYY-MM-DD. Expected a date YYYY-MM-DD, today (2026-11-29 in Mexico City) or earlier.',
+      'date must be a date written YYYY-MM-DD, e.g. 2024-01-05 (got "05/01/2024").',
     ],
     [
       { ...ok, date: '2024-02-30' },
-      'Invalid query parameter date "2024-02-30": not a calendar date. Expected a date YYYY-MM-DD, today (2026-11-29 in Mexico City) or earlier.',
+      'date 2024-02-30 is not a calendar date (YYYY-MM-DD with a real month and day).',
     ],
     [
       { ...ok, date: '2026-11-30' },
-      'Invalid query parameter date "2026-11-30": it is after today in Mexico City. Expected a date YYYY-MM-DD, today (2026-11-29 in Mexico City) or earlier.',
+      'date 2026-11-30 is in the future; rates exist up to today in Mexico City, 2026-11-29 (YYYY-MM-DD).',
     ],
     [{ ...ok, amt: '5' }, 'Unknown query parameter: amt'],
     [null, 'Missing query parameter from. Expected USD or MXN.'],
