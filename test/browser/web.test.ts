@@ -37,12 +37,14 @@ const MEMORY_TTL_MS = 200;
 
 /** What the replayed captures hold, in the page's order: DOF, para pagos, FIX, Fixer. */
 const CAPTURED_VALUES = ['20.5303', '20.5303', '20.0777', '20.0753'];
-const KIND_WORDS = [
-  'DOF — published today',
-  'Para pagos — use today for USD obligations',
-  'FIX — set by Banxico today',
-  'Market — Fixer',
+/** Each card's headline: what the value is and for which day (the captures are of November 2020). */
+const HEADLINES = [
+  'Publicado en el Diario Oficial el viernes 13 nov 2020',
+  'Para pagar obligaciones en dólares el domingo 15 nov 2020',
+  'Tipo de cambio FIX determinado el viernes 27 nov 2020',
+  'Tipo de mercado de Fixer del viernes 27 nov 2020',
 ];
+const CARD_TITLES = ['DOF', 'Para pagos', 'FIX', 'Mercado (Fixer)'];
 const SESSION_KEY = 'tipo-de-cambio.session';
 /** Token answers run scrypt and Lambdas may start cold: a busy machine needs more than vitest's 1 s. */
 const WAIT = { timeout: 15_000 };
@@ -281,26 +283,39 @@ describe.skipIf(!hasChromium)('the web page in headless Chromium', () => {
     await signIn(page, pro);
 
     expect(await values(page)).toEqual(CAPTURED_VALUES);
-    expect(await page.locator('#rates .kind').allTextContents()).toEqual(KIND_WORDS);
+    expect(await page.getByTestId('headline').allTextContents()).toEqual(HEADLINES);
+    // Served fresh from our cache, but six years old: the official ones are overdue (their
+    // next_update is in 2020), not "stale". Fixer's next update is our next call (8 h away).
     expect(await page.locator('#rates .card-title').allTextContents()).toEqual([
-      'DOF',
-      'Para pagos',
-      'FIX',
-      'Mercado',
+      ...CARD_TITLES.slice(0, 3).map((title) => `${title} Atrasado`),
+      CARD_TITLES[3],
     ]);
-    // Its date, when the source published it, when we fetched it: on every card.
-    for (const card of await page.locator('#rates .card').all()) {
-      expect(await card.locator('dt').allTextContents()).toEqual([
-        'Fecha del valor',
-        'Publicado por la fuente',
-        'Consultado por nosotros',
-      ]);
-    }
-    expect(await page.locator('[data-rate="banxico"] dd').first().textContent()).toBe(
-      'viernes, 27 de noviembre de 2020',
-    );
-    expect(await page.locator('[data-rate="banxico"] dd').nth(1).textContent()).toBe('27 nov 2020, 12:00');
     expect(await page.getByTestId('stale-badge').count()).toBe(0);
+    // The value's date is on every card, and none speaks of "today" except to say it is missing.
+    expect(await page.getByTestId('outdated').allTextContents()).toEqual([
+      'Este valor es del 13 nov 2020; el de hoy no está disponible.',
+      'Este valor es del 15 nov 2020; el de hoy no está disponible.',
+      'Este valor es del 27 nov 2020; el de hoy no está disponible.',
+    ]);
+    for (const card of await page.locator('#rates .card').all()) {
+      const text = (await card.textContent()) ?? '';
+      expect(text.replace('el de hoy no está disponible', '')).not.toMatch(/\bhoy\b|today/i);
+      expect(await card.locator('dt').allTextContents()).toEqual([
+        'Antigüedad del valor',
+        expect.any(String),
+        'Siguiente publicación esperada',
+      ]);
+      expect(await card.getByTestId('value-age').textContent()).toMatch(/^\d+ años$/);
+    }
+    const nextUpdates = await page.getByTestId('next-update').allTextContents();
+    for (const text of nextUpdates.slice(0, 3)) {
+      expect(text).toMatch(/^\d+ \w+ 2020, \d\d:\d\d · atrasada \(debía llegar hace \d+ años\)$/);
+    }
+    expect(nextUpdates[3]).toMatch(/^\d+ \w+ 20\d\d, \d\d:\d\d$/);
+    expect(await page.locator('[data-rate="banxico"] dt').nth(1).textContent()).toBe('Publicado por Banxico');
+    expect(await page.locator('[data-rate="banxico"] dd').nth(1).textContent()).toBe('27 nov 2020, 12:00');
+    // A Sunday para pagos row was published by nobody: it applies from that day.
+    expect(await page.locator('[data-rate="dof_para_pagos"] dt').nth(1).textContent()).toBe('Vigente desde');
     // Side by side on a desktop screen: one row.
     const tops = await page
       .locator('#rates .card')
@@ -312,7 +327,7 @@ describe.skipIf(!hasChromium)('the web page in headless Chromium', () => {
       /^Consultas restantes: 298 en este minuto; se renuevan en \d+ (s|min)\. Tu plan: 300 por minuto, 50,000 por día\.$/,
     );
     expect(await page.locator('#spread').textContent()).toBe(
-      'Diferencia entre el más alto (Para pagos, 20.5303) y el más bajo (Mercado, 20.0753): 0.4550 pesos, 2.27% del más bajo.',
+      'Diferencia entre el más alto (Para pagos, 20.5303) y el más bajo (Mercado (Fixer), 20.0753): 0.4550 pesos, 2.27% del más bajo.',
     );
     // The verdict is the server's (the consistency block), never recomputed by the page.
     expect(await page.locator('#dof-check').textContent()).toMatch(/^Revisión DOF = FIX: /);
@@ -339,17 +354,26 @@ describe.skipIf(!hasChromium)('the web page in headless Chromium', () => {
     const page = await openPage();
     await signIn(page, pro);
 
-    await clickAndWait(page, 'Fixer', '/v1/rates/fixer');
+    // The tabs carry the cards' names (one naming scheme).
+    expect(await page.locator('button[data-view]').allTextContents()).toEqual([
+      'Todas',
+      'DOF y para pagos',
+      'FIX',
+      'Mercado (Fixer)',
+    ]);
+    await clickAndWait(page, 'Mercado (Fixer)', '/v1/rates/fixer');
     expect(await values(page)).toEqual(['20.0753']);
-    expect(await page.locator('#report-title').textContent()).toBe('Fixer');
-    expect(await page.getByRole('button', { name: 'Fixer' }).getAttribute('aria-pressed')).toBe('true');
+    expect(await page.locator('#report-title').textContent()).toBe('Mercado (Fixer)');
+    expect(await page.getByRole('button', { name: 'Mercado (Fixer)' }).getAttribute('aria-pressed')).toBe(
+      'true',
+    );
     expect(await page.locator('#summary').isVisible()).toBe(false);
 
-    await clickAndWait(page, 'Diario Oficial', '/v1/rates/dof');
+    await clickAndWait(page, 'DOF y para pagos', '/v1/rates/dof');
     expect(await values(page)).toEqual(['20.5303', '20.5303']);
-    expect(await page.locator('#rates .kind').allTextContents()).toEqual(KIND_WORDS.slice(0, 2));
+    expect(await page.getByTestId('headline').allTextContents()).toEqual(HEADLINES.slice(0, 2));
 
-    await clickAndWait(page, 'Banxico', '/v1/rates/banxico');
+    await clickAndWait(page, 'FIX', '/v1/rates/banxico');
     expect(await values(page)).toEqual(['20.0777']);
     const quotaBefore = await page.locator('#quota').textContent();
 
@@ -358,7 +382,7 @@ describe.skipIf(!hasChromium)('the web page in headless Chromium', () => {
     expect(await values(page)).toEqual(['20.0777']);
     expect(await page.locator('#quota').textContent()).not.toBe(quotaBefore);
 
-    await clickAndWait(page, 'Reporte diario', '/v1/rates');
+    await clickAndWait(page, 'Todas', '/v1/rates');
     expect(await values(page)).toEqual(CAPTURED_VALUES);
     expect(await alertText(page)).toBe('');
   }, 60_000);
@@ -476,9 +500,12 @@ describe.skipIf(!hasChromium)('the web page in headless Chromium', () => {
 
     const focused = async () => page.evaluate(() => document.activeElement?.textContent?.trim());
     await page.keyboard.press('Tab');
-    expect(await focused()).toBe('Reporte diario');
+    expect(await focused()).toBe('Todas');
     await page.keyboard.press('Tab');
-    expect(await focused()).toBe('Fixer');
+    expect(await focused()).toBe('DOF y para pagos');
+    await page.keyboard.press('Tab');
+    await page.keyboard.press('Tab');
+    expect(await focused()).toBe('Mercado (Fixer)');
     const answered = page.waitForResponse(
       (response) => new URL(response.url()).pathname === '/v1/rates/fixer',
     );
@@ -555,7 +582,7 @@ describe.skipIf(!hasChromium)('the web page in headless Chromium', () => {
       'Revisión DOF = FIX: correcta. El DOF del 17 nov 2020 (20.3987) es igual al FIX del 13 nov 2020.',
     );
     expect(await page.locator('#spread').textContent()).toBe(
-      'Diferencia entre el más alto (Para pagos, 20.5303) y el más bajo (Mercado, 20.2500): 0.2803 pesos, 1.38% del más bajo.',
+      'Diferencia entre el más alto (Para pagos, 20.5303) y el más bajo (Mercado (Fixer), 20.2500): 0.2803 pesos, 1.38% del más bajo.',
     );
     expect(await page.locator('#quota').textContent()).toBe(
       'Consultas restantes: 250 en este minuto; se renuevan en 30 s. Tu plan: 300 por minuto.',
@@ -603,7 +630,7 @@ describe.skipIf(!hasChromium)('the web page in headless Chromium', () => {
   }, 60_000);
 
   // Last: it leaves Banxico failing over its error backoff.
-  it('marks a rate stale, with its age, when its source fails after the value ran out of freshness', async () => {
+  it('marks a rate stale, with the age of the value and our fetch apart, when its source fails', async () => {
     const page = await openPage();
     await signIn(page, pro);
     expect(await page.getByTestId('stale-badge').count()).toBe(0);
@@ -630,12 +657,15 @@ describe.skipIf(!hasChromium)('the web page in headless Chromium', () => {
     await clickAndWait(page, 'Actualizar', '/v1/rates');
 
     const banxico = page.locator('[data-rate="banxico"]');
-    expect(await banxico.getByTestId('stale-badge').textContent()).toMatch(
-      /^Desactualizado · hace \d+ (s|min)$/,
+    expect(await banxico.getByTestId('stale-badge').textContent()).toBe('Desactualizado');
+    // The age shown first is the value's (six years), our fetch's (seconds) is secondary.
+    expect(await banxico.getByTestId('value-age').textContent()).toMatch(/^\d+ años$/);
+    expect(await banxico.locator('.fetched').textContent()).toMatch(
+      /^Consultado por nosotros el .+ \(hace \d+ (s|min)\); próxima consulta a la fuente: .+\.$/,
     );
     expect(await banxico.getByTestId('value').textContent()).toBe('20.0777');
-    expect(await banxico.locator('.stale-note').textContent()).toMatch(
-      /^No pudimos actualizarlo: es el último valor bueno que tenemos, consultado hace \d+ (s|min)\.$/,
+    expect(await banxico.locator('.stale-note').textContent()).toBe(
+      'No pudimos actualizarlo: es el último valor bueno que tenemos.',
     );
     expect(await page.getByTestId('stale-badge').count()).toBe(1);
     expect(await page.locator('#source-errors-list li').allTextContents()).toEqual([

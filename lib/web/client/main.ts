@@ -1,9 +1,10 @@
 import { getRates, learnName } from './api.js';
-import { RATE_ORDER, renderCard, sourceErrorItems } from './cards.js';
+import { renderCard } from './cards.js';
 import { clockFormat } from './format.js';
 import { messageFor } from './messages.js';
 import { isPageError, PageError } from './page-error.js';
 import { quotaText } from './quota.js';
+import { isView, RATE_ORDER, VIEWS, type View } from './series.js';
 import {
   type Credentials,
   clearSession,
@@ -13,6 +14,7 @@ import {
   requestToken,
   type Session,
 } from './session.js';
+import { sourceErrorItems } from './source-errors.js';
 import { dofCheckVerdict, spreadText } from './summary.js';
 import type { Rate, RatesBody, SourceErrors } from './types.js';
 import { findUi } from './ui.js';
@@ -22,15 +24,6 @@ import { findUi } from './ui.js';
  * sign in, then the daily report of GET /v1/rates, or one source alone.
  * It talks only to this service (same origin).
  */
-const VIEWS = {
-  all: { path: 'v1/rates', title: 'Reporte diario' },
-  fixer: { path: 'v1/rates/fixer', title: 'Fixer' },
-  dof: { path: 'v1/rates/dof', title: 'Diario Oficial' },
-  banxico: { path: 'v1/rates/banxico', title: 'Banxico' },
-} as const;
-type View = keyof typeof VIEWS;
-const isView = (value: string | undefined): value is View => value !== undefined && value in VIEWS;
-
 const ui = findUi();
 let currentView: View = 'all';
 let loading = false;
@@ -59,7 +52,7 @@ function renderRates(body: RatesBody, view: View): void {
   ui.rates.replaceChildren(
     ...RATE_ORDER.flatMap((key) => {
       const rate = rates[key];
-      return rate === undefined ? [] : [renderCard(key, rate)];
+      return rate === undefined ? [] : [renderCard(key, rate, { now: Date.now(), asked: body.date })];
     }),
   );
   renderSourceErrors(body.errors, rates);
@@ -79,9 +72,12 @@ function clearReport(): void {
   ui.quota.textContent = '';
 }
 
+/** "Reporte diario", or the tab's name when one source is shown. */
+const viewTitle = (view: View): string => (view === 'all' ? 'Reporte diario' : VIEWS[view].title);
+
 function selectView(view: View): void {
   currentView = view;
-  ui.reportTitle.textContent = VIEWS[view].title;
+  ui.reportTitle.textContent = viewTitle(view);
   for (const button of ui.viewButtons) {
     button.setAttribute('aria-pressed', String(button.dataset.view === view));
   }
@@ -140,7 +136,7 @@ async function load(view: View, { focusTitle = false } = {}): Promise<void> {
     const body = await getRates(VIEWS[view].path, showQuota);
     setAlert('');
     renderRates(body, view);
-    setStatus(`${VIEWS[view].title}: actualizado a las ${clockFormat.format(new Date())}`);
+    setStatus(`${viewTitle(view)}: actualizado a las ${clockFormat.format(new Date())}`);
   } catch (error) {
     handleLoadError(error);
   } finally {
@@ -203,6 +199,10 @@ async function onSubmit(event: SubmitEvent): Promise<void> {
 }
 
 function listen(): void {
+  for (const button of ui.viewButtons) {
+    // The tabs' names come from series.ts, like the cards' (one naming scheme).
+    if (isView(button.dataset.view)) button.textContent = VIEWS[button.dataset.view].title;
+  }
   ui.form.addEventListener('submit', (event) => void onSubmit(event));
   for (const button of ui.viewButtons) {
     button.addEventListener('click', () => {

@@ -1,5 +1,5 @@
-import { RATE_ORDER, RATE_TITLES } from './cards.js';
 import { formatShortDay, numberFormat, percentFormat } from './format.js';
+import { RATE_ORDER, rateName } from './series.js';
 import type { ConsistencyCheck, Rate } from './types.js';
 
 /** "Diferencia entre el más alto (…) y el más bajo (…): 0.4550 pesos, 2.27% del más bajo." */
@@ -16,8 +16,8 @@ export function spreadText(rates: Record<string, Rate>): string {
   }
   const spread = high.rate.value - low.rate.value;
   return (
-    `Diferencia entre el más alto (${RATE_TITLES[high.key]}, ${numberFormat.format(high.rate.value)}) ` +
-    `y el más bajo (${RATE_TITLES[low.key]}, ${numberFormat.format(low.rate.value)}): ` +
+    `Diferencia entre el más alto (${rateName(high.key)}, ${numberFormat.format(high.rate.value)}) ` +
+    `y el más bajo (${rateName(low.key)}, ${numberFormat.format(low.rate.value)}): ` +
     `${numberFormat.format(spread)} pesos, ${percentFormat.format(spread / low.rate.value)} del más bajo.`
   );
 }
