@@ -619,14 +619,80 @@ describe.skipIf(!hasChromium)('the web page in headless Chromium', () => {
     );
     expect(await values(page)).toEqual([]);
     expect(await page.locator('#source-errors-list li').allTextContents()).toEqual([
-      'Diario Oficial (DOF y para pagos): la fuente cambió el formato de su respuesta y no pudimos leer el valor. No hay un valor que mostrar.',
-      'Fixer (mercado): se agotaron las consultas del servicio a esta fuente por este mes. No hay un valor que mostrar.',
-      'Banxico (FIX): la fuente no respondió a tiempo. No hay un valor que mostrar.',
+      'Diario Oficial (DOF y para pagos): la fuente cambió el formato de su respuesta y no pudimos leer el valor. Avisa a quien administra el servicio: hay que ajustar el lector. No hay un valor que mostrar.',
+      'Fixer (mercado): se agotaron las consultas que el servicio puede hacer a esta fuente. Se renuevan el próximo mes. No hay un valor que mostrar.',
+      'Banxico (FIX): la fuente no respondió a tiempo. Intenta de nuevo en unos minutos. No hay un valor que mostrar.',
     ]);
     // Words, never codes or raw JSON.
     expect(await page.evaluate(() => document.getElementById('main')?.textContent)).not.toMatch(
       /layout_changed|\{"|Service Unavailable/,
     );
+  }, 60_000);
+
+  it('says what failed and what to do for each error code of the API, blaming the right party', async () => {
+    const page = await openPage();
+    await signIn(page, pro);
+    // The messages are the server's own wording (lib/providers/credentials.ts, upstream-call.ts).
+    const cases: [source: string, code: string, message: string, expected: string][] = [
+      [
+        'fixer',
+        'not_configured',
+        'FIXER_ACCESS_KEY is not set: set it to call this source, or run `npm run start:sandbox` to serve recorded answers',
+        'Fixer (mercado): el servicio no tiene configurada la clave de esta fuente (FIXER_ACCESS_KEY), así que no la consulta. Quien administra el servicio debe configurarla; no es un problema de tu cuenta.',
+      ],
+      [
+        'banxico',
+        'upstream_error',
+        'Banxico SIE: could not reach www.banxico.org.mx: DNS lookup failed (ENOTFOUND)',
+        'Banxico (FIX): no pudimos conectarnos con la fuente. Suele ser pasajero: intenta de nuevo en unos minutos.',
+      ],
+      [
+        'banxico',
+        'not_published',
+        'SIE has no value yet (N/E)',
+        'Banxico (FIX): la fuente aún no ha publicado el valor. Banxico publica el FIX a partir de las 12:00 (hora de la Ciudad de México); vuelve a consultar después.',
+      ],
+      [
+        'fixer',
+        'quota_exhausted',
+        'monthly budget spent',
+        'Fixer (mercado): se agotaron las consultas que el servicio puede hacer a esta fuente. Se renuevan el próximo mes.',
+      ],
+      [
+        'dof',
+        'layout_changed',
+        'header row missing',
+        'Diario Oficial (DOF y para pagos): la fuente cambió el formato de su respuesta y no pudimos leer el valor. Avisa a quien administra el servicio: hay que ajustar el lector.',
+      ],
+      [
+        'fixer',
+        'unauthorized_upstream',
+        'Fixer refused the access key (101)',
+        'Fixer (mercado): la fuente rechazó la clave configurada en el servicio. Quien administra el servicio debe revisarla o renovarla.',
+      ],
+    ];
+    let errors: Record<string, { code: string; message: string }> = {};
+    await page.route('**/v1/rates', (route) =>
+      route.fulfill({
+        status: 503,
+        headers: { 'Cache-Control': 'no-store', 'Retry-After': '60' },
+        contentType: 'application/problem+json',
+        body: JSON.stringify({
+          type: 'about:blank',
+          title: 'Service Unavailable',
+          status: 503,
+          detail: 'x',
+          errors,
+        }),
+      }),
+    );
+    for (const [source, code, message, expected] of cases) {
+      errors = { [source]: { code, message } };
+      await clickAndWait(page, 'Actualizar', '/v1/rates');
+      expect(await page.locator('#source-errors-list li').allTextContents(), code).toEqual([
+        `${expected} No hay un valor que mostrar.`,
+      ]);
+    }
   }, 60_000);
 
   // Last: it leaves Banxico failing over its error backoff.
@@ -669,7 +735,7 @@ describe.skipIf(!hasChromium)('the web page in headless Chromium', () => {
     );
     expect(await page.getByTestId('stale-badge').count()).toBe(1);
     expect(await page.locator('#source-errors-list li').allTextContents()).toEqual([
-      'Banxico (FIX): la fuente respondió con un error. Mostramos el último valor bueno, marcado como desactualizado.',
+      'Banxico (FIX): la fuente respondió con un error. Suele ser pasajero: intenta de nuevo en unos minutos. Mostramos el último valor bueno, marcado como desactualizado.',
     ]);
     expect(await values(page)).toEqual(CAPTURED_VALUES);
     await page.screenshot({ path: path.join(path.dirname(SCREENSHOT), 'stale-rate.png'), fullPage: true });
