@@ -330,7 +330,9 @@ describe.skipIf(!hasChromium)('the web page in headless Chromium', () => {
       'Diferencia entre el más alto (Para pagos, 20.5303) y el más bajo (Mercado (Fixer), 20.0753): 0.4550 pesos, 2.27% del más bajo.',
     );
     // The verdict is the server's (the consistency block), never recomputed by the page.
-    expect(await page.locator('#dof-check').textContent()).toMatch(/^Revisión DOF = FIX: /);
+    expect(await page.locator('#consistency li').first().textContent()).toMatch(
+      /^DOF = FIX del día hábil anterior|^El servicio no envió revisiones/,
+    );
     // The header names the client as client:create was told to, not by its id.
     expect(await page.locator('#account-client').textContent()).toBe('web-pro');
     expect(await page.locator('#account-client').getAttribute('title')).toBe(pro.client_id);
@@ -526,7 +528,7 @@ describe.skipIf(!hasChromium)('the web page in headless Chromium', () => {
     expect(await page.locator('#status').textContent()).toBe('Sesión cerrada.');
   }, 60_000);
 
-  it("shows the server's DOF = FIX verdict (passed, failed, not checkable), and explains a total outage", async () => {
+  it("shows the server's consistency verdicts (passed, failed with a warning, not checkable), and explains a total outage", async () => {
     const page = await openPage();
     await signIn(page, pro);
     const rate = (value: number, date: string, kind: string) => ({
@@ -560,7 +562,17 @@ describe.skipIf(!hasChromium)('the web page in headless Chromium', () => {
         fixer: rate(20.25, '2020-11-17', 'market'),
       },
       errors: {},
-      consistency: { dof_vs_fix: check },
+      consistency: {
+        dof_vs_fix: check,
+        fixer_vs_fix: {
+          ok: true,
+          rule: '|Fixer − FIX| ≤ 1.5 % of FIX',
+          fixer: { date: '2020-11-17', value: 20.25 },
+          fix: { date: '2020-11-13', value: 20.3987 },
+          spread_pesos: 0.1487,
+          spread_percent: 0.73,
+        },
+      },
     });
     let body: unknown = ratesBody(dofVsFix(true, 20.3987));
     let status = 200;
@@ -577,10 +589,16 @@ describe.skipIf(!hasChromium)('the web page in headless Chromium', () => {
       }),
     );
 
+    const verdicts = () => page.locator('#consistency li').allTextContents();
+    const warning = page.locator('#consistency-warning');
+    const fixerVerdict =
+      'Fixer a no más de 1.5 % del FIX ✓ (Fixer del 17 nov 2020: 20.2500; FIX del 13 nov 2020: 20.3987; diferencia 0.1487 pesos (0.73 %))';
     await clickAndWait(page, 'Actualizar', '/v1/rates');
-    expect(await page.locator('#dof-check').textContent()).toBe(
-      'Revisión DOF = FIX: correcta. El DOF del 17 nov 2020 (20.3987) es igual al FIX del 13 nov 2020.',
-    );
+    expect(await verdicts()).toEqual([
+      'DOF = FIX del día hábil anterior ✓ (DOF del 17 nov 2020: 20.3987; FIX del 13 nov 2020: 20.3987)',
+      fixerVerdict,
+    ]);
+    expect(await warning.isVisible()).toBe(false);
     expect(await page.locator('#spread').textContent()).toBe(
       'Diferencia entre el más alto (Para pagos, 20.5303) y el más bajo (Mercado (Fixer), 20.2500): 0.2803 pesos, 1.38% del más bajo.',
     );
@@ -588,18 +606,24 @@ describe.skipIf(!hasChromium)('the web page in headless Chromium', () => {
       'Consultas restantes: 250 en este minuto; se renuevan en 30 s. Tu plan: 300 por minuto.',
     );
 
+    // A failed check: its line says so, and a warning above the cards is visible.
     body = ratesBody(dofVsFix(false, 20.4018));
     await clickAndWait(page, 'Actualizar', '/v1/rates');
-    expect(await page.locator('#dof-check').textContent()).toBe(
-      'Revisión DOF = FIX: no coinciden. El DOF del 17 nov 2020 es 20.3987 y el FIX del 13 nov 2020 es 20.4018.',
-    );
-    expect(await page.locator('#dof-check').getAttribute('class')).toBe('check-bad');
+    expect(await verdicts()).toEqual([
+      'DOF ≠ FIX del día hábil anterior ✗ (DOF del 17 nov 2020: 20.3987; FIX del 13 nov 2020: 20.4018)',
+      fixerVerdict,
+    ]);
+    expect(await page.locator('[data-check="dof_vs_fix"]').getAttribute('class')).toBe('check-bad');
+    expect(await warning.isVisible()).toBe(true);
+    expect(await warning.textContent()).toMatch(/^\s*Atención: una revisión entre fuentes falló/);
 
     body = ratesBody(dofVsFix(null, null));
     await clickAndWait(page, 'Actualizar', '/v1/rates');
-    expect(await page.locator('#dof-check').textContent()).toBe(
-      'Revisión DOF = FIX: no se puede hacer con estos valores: no tenemos el FIX del día hábil anterior al 17 nov 2020, que el DOF de ese día publica.',
-    );
+    expect(await verdicts()).toEqual([
+      'DOF = FIX del día hábil anterior: no verificable (falta el valor de FIX).',
+      fixerVerdict,
+    ]);
+    expect(await warning.isVisible()).toBe(false);
 
     body = {
       type: 'about:blank',

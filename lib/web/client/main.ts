@@ -1,5 +1,6 @@
 import { getRates, learnName } from './api.js';
 import { renderCard } from './cards.js';
+import { el } from './dom.js';
 import { clockFormat } from './format.js';
 import { messageFor } from './messages.js';
 import { isPageError, PageError } from './page-error.js';
@@ -15,7 +16,7 @@ import {
   type Session,
 } from './session.js';
 import { sourceErrorItems } from './source-errors.js';
-import { dofCheckVerdict, spreadText } from './summary.js';
+import { consistencyVerdicts, spreadText } from './summary.js';
 import type { Rate, RatesBody, SourceErrors } from './types.js';
 import { findUi } from './ui.js';
 
@@ -57,11 +58,29 @@ function renderRates(body: RatesBody, view: View): void {
   );
   renderSourceErrors(body.errors, rates);
   ui.summary.hidden = view !== 'all';
+  ui.consistencyWarning.hidden = true;
   if (view !== 'all') return;
   ui.spread.textContent = spreadText(rates);
-  const verdict = dofCheckVerdict(body.consistency?.dof_vs_fix);
-  ui.dofCheck.textContent = verdict.text;
-  ui.dofCheck.className = verdict.className;
+  renderConsistency(body);
+}
+
+/** The server's consistency checks, one line each, and the warning above the cards when one failed. */
+function renderConsistency(body: RatesBody): void {
+  const verdicts = consistencyVerdicts(body.consistency);
+  ui.consistency.replaceChildren(
+    ...(verdicts.length === 0
+      ? [
+          el(
+            'li',
+            { class: 'check-unknown' },
+            'El servicio no envió revisiones entre fuentes en esta respuesta.',
+          ),
+        ]
+      : verdicts.map(({ name, text, tone }) =>
+          el('li', { class: `check-${tone}`, 'data-check': name }, text),
+        )),
+  );
+  ui.consistencyWarning.hidden = !verdicts.some(({ tone }) => tone === 'bad');
 }
 
 function clearReport(): void {
@@ -69,6 +88,7 @@ function clearReport(): void {
   ui.sourceErrorsList.replaceChildren();
   ui.sourceErrors.hidden = true;
   ui.summary.hidden = true;
+  ui.consistencyWarning.hidden = true;
   ui.quota.textContent = '';
 }
 
@@ -120,6 +140,7 @@ function handleLoadError(error: unknown): void {
   if (isPageError(error, 'no-source')) {
     ui.rates.replaceChildren();
     ui.summary.hidden = true;
+    ui.consistencyWarning.hidden = true;
     renderSourceErrors(error.details.errors ?? {}, {});
   }
   setStatus('');

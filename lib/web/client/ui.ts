@@ -23,7 +23,8 @@ export function findUi() {
     sourceErrorsList: byId('source-errors-list'),
     summary: byId('summary'),
     spread: byId('spread'),
-    dofCheck: byId('dof-check'),
+    consistency: byId('consistency'),
+    consistencyWarning: byId('consistency-warning'),
     viewButtons: Array.from(document.querySelectorAll<HTMLButtonElement>('button[data-view]')),
   };
 }
