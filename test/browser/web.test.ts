@@ -501,8 +501,16 @@ describe.skipIf(!hasChromium)('the web page in headless Chromium', () => {
     expect(await page.evaluate(() => document.activeElement?.id)).toBe('report-title');
 
     const focused = async () => page.evaluate(() => document.activeElement?.textContent?.trim());
-    await page.keyboard.press('Tab');
-    expect(await focused()).toBe('Todas');
+    // From the title: the date picker (its day, month and year each take a Tab), then the tabs.
+    const order: string[] = [];
+    for (let press = 0; press < 8 && order.at(-1) !== 'Todas'; press++) {
+      await page.keyboard.press('Tab');
+      const at = await page.evaluate(
+        () => document.activeElement?.id || document.activeElement?.textContent?.trim() || '',
+      );
+      if (order.at(-1) !== at) order.push(at);
+    }
+    expect(order).toEqual(['date', 'date-submit', 'Todas']);
     await page.keyboard.press('Tab');
     expect(await focused()).toBe('DOF y para pagos');
     await page.keyboard.press('Tab');
@@ -651,6 +659,97 @@ describe.skipIf(!hasChromium)('the web page in headless Chromium', () => {
     expect(await page.evaluate(() => document.getElementById('main')?.textContent)).not.toMatch(
       /layout_changed|\{"|Service Unavailable/,
     );
+  }, 60_000);
+
+  it('loads a past date with the date picker, with the fiscal rate of that date and its rule', async () => {
+    const page = await openPage();
+    await signIn(page, pro);
+    // The dated routes' shapes (PLAN "Routes"): Sunday 15 Nov 2020 has no FIX or DOF of its own.
+    const dated = (value: number, date: string, kind: string, appliesSince?: string) => ({
+      value,
+      date,
+      ...(appliesSince === undefined ? {} : { applies_since: appliesSince }),
+      final: true,
+      last_updated: `${date}T18:00:00.000Z`,
+      kind,
+      source: 'synthetic',
+      fetched_at: '2026-11-29T15:00:00.000Z',
+      stale: false,
+      fresh_until: '2027-11-29T15:00:00.000Z',
+      next_update: '2020-11-16T06:00:00.000Z',
+      provenance: {},
+    });
+    const asked: string[] = [];
+    await page.route(
+      (url) => url.pathname === '/v1/rates' && url.searchParams.has('date'),
+      (route) => {
+        asked.push(new URL(route.request().url()).search);
+        return route.fulfill({
+          status: 200,
+          headers: { 'Cache-Control': 'private, max-age=31536000, immutable' },
+          contentType: 'application/json',
+          body: JSON.stringify({
+            base: 'USD',
+            quote: 'MXN',
+            date: '2020-11-15',
+            rates: {
+              dof: dated(20.5303, '2020-11-13', 'dof', '2020-11-13'),
+              dof_para_pagos: dated(20.5303, '2020-11-15', 'para_pagos'),
+              banxico: dated(20.4833, '2020-11-13', 'fix', '2020-11-13'),
+            },
+            errors: {},
+          }),
+        });
+      },
+    );
+    await page.route(
+      (url) => url.pathname === '/v1/rates/fiscal',
+      (route) => {
+        asked.push(new URL(route.request().url()).search);
+        return route.fulfill({
+          status: 200,
+          contentType: 'application/json',
+          body: JSON.stringify({
+            date: '2020-11-15',
+            value: 20.5303,
+            dof_date: '2020-11-13',
+            fix_date: '2020-11-12',
+            rule: 'CFF art. 20: the DOF publication of the latest day before D',
+            kind: 'fiscal',
+            provenance: {},
+          }),
+        });
+      },
+    );
+
+    await page.getByLabel('Fecha a consultar').fill('2020-11-15');
+    await clickAndWait(page, 'Ver esa fecha', '/v1/rates');
+    await expect.poll(() => page.getByTestId('fiscal').textContent(), WAIT).not.toBe('Consultando…');
+
+    expect(asked).toEqual(['?date=2020-11-15', '?date=2020-11-15']);
+    expect(await page.locator('#report-title').textContent()).toBe('Reporte diario del domingo 15 nov 2020');
+    expect(await values(page)).toEqual(['20.5303', '20.5303', '20.4833']);
+    expect(await page.getByTestId('headline').allTextContents()).toEqual([
+      'Publicado en el Diario Oficial el viernes 13 nov 2020',
+      'Para pagar obligaciones en dólares el domingo 15 nov 2020',
+      'Tipo de cambio FIX determinado el viernes 13 nov 2020',
+    ]);
+    // A past date is not "overdue": the days without their own value say which one applies.
+    expect(await page.getByTestId('overdue-badge').count()).toBe(0);
+    expect(await page.getByTestId('carried').allTextContents()).toEqual([
+      'El 15 nov 2020 no tuvo valor propio: aplica el del 13 nov 2020.',
+      'El 15 nov 2020 no tuvo valor propio: aplica el del 13 nov 2020.',
+    ]);
+    expect(await page.getByTestId('fiscal').textContent()).toBe(
+      'Tipo de cambio fiscal para obligaciones del domingo 15 nov 2020: 20.5303 pesos por dólar. Es el que publicó el DOF el 13 nov 2020 (el FIX del 12 nov 2020): la última publicación anterior a ese día (Código Fiscal de la Federación, art. 20).',
+    );
+
+    // Back to today: the undated route, no fiscal box.
+    await clickAndWait(page, 'Volver a hoy', '/v1/rates');
+    expect(await values(page)).toEqual(CAPTURED_VALUES);
+    expect(await page.locator('#report-title').textContent()).toBe('Reporte diario');
+    expect(await page.locator('#fiscal').isVisible()).toBe(false);
+    expect(await page.getByLabel('Fecha a consultar').inputValue()).toBe('');
   }, 60_000);
 
   it('says what failed and what to do for each error code of the API, blaming the right party', async () => {

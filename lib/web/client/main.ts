@@ -1,7 +1,8 @@
 import { getRates, learnName } from './api.js';
 import { renderCard } from './cards.js';
 import { el } from './dom.js';
-import { clockFormat } from './format.js';
+import { fiscalTextFor } from './fiscal.js';
+import { clockFormat, formatWeekdayDay, mexicoCityToday } from './format.js';
 import { messageFor } from './messages.js';
 import { isPageError, PageError } from './page-error.js';
 import { quotaText } from './quota.js';
@@ -27,6 +28,8 @@ import { findUi } from './ui.js';
  */
 const ui = findUi();
 let currentView: View = 'all';
+/** The date picked (`YYYY-MM-DD`), or undefined for today's report. */
+let askedDate: string | undefined;
 let loading = false;
 let signingIn = false;
 
@@ -89,11 +92,25 @@ function clearReport(): void {
   ui.sourceErrors.hidden = true;
   ui.summary.hidden = true;
   ui.consistencyWarning.hidden = true;
+  ui.fiscal.hidden = true;
   ui.quota.textContent = '';
 }
 
-/** "Reporte diario", or the tab's name when one source is shown. */
-const viewTitle = (view: View): string => (view === 'all' ? 'Reporte diario' : VIEWS[view].title);
+/** "Reporte diario", or the tab's name when one source is shown; "… del viernes 13 nov 2020" for a picked date. */
+const viewTitle = (view: View): string =>
+  `${view === 'all' ? 'Reporte diario' : VIEWS[view].title}${askedDate === undefined ? '' : ` del ${formatWeekdayDay(askedDate)}`}`;
+
+/** The view's route, for the picked date when there is one (`?date=`, PLAN "Routes"). */
+const routeOf = (view: View): string =>
+  askedDate === undefined ? VIEWS[view].path : `${VIEWS[view].path}?date=${encodeURIComponent(askedDate)}`;
+
+/** For a picked date, the fiscal rate of that date in one sentence; hidden for today's report. */
+async function renderFiscal(): Promise<void> {
+  ui.fiscal.hidden = askedDate === undefined;
+  if (askedDate === undefined) return;
+  ui.fiscalText.textContent = 'Consultando…';
+  ui.fiscalText.textContent = await fiscalTextFor(askedDate, showQuota);
+}
 
 function selectView(view: View): void {
   currentView = view;
@@ -122,6 +139,7 @@ function showReport(session: Session): void {
 
 function signOut(error?: unknown): void {
   rememberCredentials(null);
+  pickDate(undefined);
   clearSession();
   ui.form.reset();
   showSignIn(error);
@@ -154,9 +172,10 @@ async function load(view: View, { focusTitle = false } = {}): Promise<void> {
   ui.rates.setAttribute('aria-busy', 'true');
   setStatus('Consultando…');
   try {
-    const body = await getRates(VIEWS[view].path, showQuota);
+    const body = await getRates(routeOf(view), showQuota);
     setAlert('');
     renderRates(body, view);
+    await renderFiscal();
     setStatus(`${viewTitle(view)}: actualizado a las ${clockFormat.format(new Date())}`);
   } catch (error) {
     handleLoadError(error);
@@ -219,7 +238,29 @@ async function onSubmit(event: SubmitEvent): Promise<void> {
   }
 }
 
+/** Sets the date the report is for (undefined = today) and the controls that show it. */
+function pickDate(date: string | undefined): void {
+  askedDate = date;
+  ui.date.value = date ?? '';
+  ui.dateToday.hidden = date === undefined;
+}
+
+function listenToDates(): void {
+  ui.date.max = mexicoCityToday();
+  ui.dateForm.addEventListener('submit', (event) => {
+    event.preventDefault();
+    // An empty field is today's report; the server judges the rest (future, malformed, before its history).
+    pickDate(ui.date.value === '' || ui.date.value === mexicoCityToday() ? undefined : ui.date.value);
+    void load(currentView);
+  });
+  ui.dateToday.addEventListener('click', () => {
+    pickDate(undefined);
+    void load(currentView);
+  });
+}
+
 function listen(): void {
+  listenToDates();
   for (const button of ui.viewButtons) {
     // The tabs' names come from series.ts, like the cards' (one naming scheme).
     if (isView(button.dataset.view)) button.textContent = VIEWS[button.dataset.view].title;

@@ -160,3 +160,22 @@ export function readRatesBody(raw: unknown): RatesBody | undefined {
     date: optional(raw.date, isString),
   };
 }
+
+/** GET /v1/rates/fiscal?date=D (PLAN "Routes"): the CFF art. 20 rate for obligations caused on D. */
+export interface FiscalRate {
+  date: string;
+  value: number;
+  /** The DOF publication used: the latest one strictly before `date`. */
+  dof_date: string;
+  /** The FIX that publication printed (determined the banking day before `dof_date`). */
+  fix_date: string;
+  rule: string;
+  kind: string;
+}
+
+export function readFiscal(raw: unknown): FiscalRate | undefined {
+  if (!isRecord(raw) || !isNumber(raw.value)) return undefined;
+  const { date, dof_date, fix_date, rule, kind } = raw;
+  if (!isString(date) || !isString(dof_date) || !isString(fix_date) || !isString(rule)) return undefined;
+  return { date, value: raw.value, dof_date, fix_date, rule, kind: isString(kind) ? kind : 'fiscal' };
+}

@@ -25,6 +25,11 @@ export function findUi() {
     spread: byId('spread'),
     consistency: byId('consistency'),
     consistencyWarning: byId('consistency-warning'),
+    dateForm: byId('date-form', HTMLFormElement),
+    date: byId('date', HTMLInputElement),
+    dateToday: byId('date-today', HTMLButtonElement),
+    fiscal: byId('fiscal'),
+    fiscalText: byId('fiscal-text'),
     viewButtons: Array.from(document.querySelectorAll<HTMLButtonElement>('button[data-view]')),
   };
 }
