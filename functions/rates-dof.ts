@@ -1,3 +1,3 @@
-import { ratesHandler } from '../lib/rates/rates-route.js';
+import { ratesHandler } from '../lib/http/rates-response.js';
 
 export const handler = ratesHandler(['dof']);

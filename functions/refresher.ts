@@ -1,6 +1,6 @@
 import { SOURCE_IDS } from '../lib/core/rate.js';
 import { describeError, logger } from '../lib/log.js';
-import { getRateService } from '../lib/rates/rates-route.js';
+import { getRateService } from '../lib/rates/service-wiring.js';
 
 /** EventBridge schedule: refreshes what is due so user requests rarely wait for an upstream. */
 export const handler = async () => {

@@ -19,6 +19,13 @@ export const DEFAULT_UPSTREAMS = {
 
 export const LOCAL_STAGE = 'local';
 
+/**
+ * FIXER_MIN_INTERVAL_S's default. Fixer's free plan allows 100 calls a month; one call
+ * every 8 h spends at most 31 days × 24 h / 8 h = 93 calls in the longest month, leaving 7
+ * for restarts and manual checks.
+ */
+export const DEFAULT_FIXER_MIN_INTERVAL_S = 28_800;
+
 export interface AppConfig {
   stage: string;
   isLocal: boolean;
@@ -120,7 +127,13 @@ export function loadConfig(env: Env): AppConfig {
     localDbDir: isLocal ? nonEmpty(env, 'LOCAL_DB_DIR') : undefined,
     cache: {
       maxStaleSeconds: readInteger(env, 'MAX_STALE_S', 7 * 86_400, 0, 90 * 86_400),
-      fixerMinIntervalSeconds: readInteger(env, 'FIXER_MIN_INTERVAL_S', 28_800, 60, 31 * 86_400),
+      fixerMinIntervalSeconds: readInteger(
+        env,
+        'FIXER_MIN_INTERVAL_S',
+        DEFAULT_FIXER_MIN_INTERVAL_S,
+        60,
+        31 * 86_400,
+      ),
       fixerMonthlyBudget: readInteger(env, 'FIXER_MONTHLY_BUDGET', 100, 0, 10_000_000),
       memoryTtlMs: readInteger(env, 'RATES_MEMORY_TTL_MS', 5000, 0, 60_000),
     },

@@ -23,12 +23,13 @@ import { loadConfig } from '../lib/config.js';
 import { DEFAULT_QUOTA_LIMITS } from '../lib/core/plan.js';
 import { SOURCE_IDS } from '../lib/core/rate.js';
 import { createTableClient } from '../lib/db/client.js';
+import { answerRates } from '../lib/http/rates-response.js';
 import { providers } from '../lib/providers/index.js';
 import { consumeQuota } from '../lib/quota/consume-quota.js';
 import { createDynamoQuotaStore } from '../lib/quota/quota-store.js';
 import { createRateCacheStore } from '../lib/rates/cache-store.js';
+import { ratePolicyFrom } from '../lib/rates/rate-policy.js';
 import { createRateService } from '../lib/rates/rate-service.js';
-import { answerRates, ratePolicyFrom } from '../lib/rates/rates-route.js';
 import { authorizerEvent } from './lib/authorizer-event.js';
 import { parseCommandLine } from './lib/cli.js';
 import { makeCacheCold as makeColdCache } from './lib/cold-cache.js';
@@ -526,7 +527,7 @@ async function benchInProcess(endpoint: string, replayUrl: string) {
     value: `${round(ratio)} (${round(median(handlerMs), 3)} ÷ ${round(median(bareMs), 3)} ms)`,
     goal: '≤ 1.5',
     met: ratio <= 1.5,
-    method: `answerRates (lib/rates/rates-route.ts) with a service on the stack's dynalite vs BatchGetItem of the same 3 keys, interleaved, ${IN_PROCESS_ITERATIONS} iterations each after 200 warm-up`,
+    method: `answerRates (lib/http/rates-response.ts) with a service on the stack's dynalite vs BatchGetItem of the same 3 keys, interleaved, ${IN_PROCESS_ITERATIONS} iterations each after 200 warm-up`,
     data: {
       ratio: round(ratio, 3),
       handler_p50_ms: round(median(handlerMs), 3),

@@ -53,26 +53,52 @@ export function clientFromItem(item: Record<string, unknown> | undefined): Clien
   };
 }
 
-export function createDynamoClientStore(table: TableClient): ClientStore {
-  const { doc, tableName } = table;
+async function updateClient(
+  table: TableClient,
+  clientId: string,
+  expression: string,
+  values: Record<string, unknown>,
+) {
+  try {
+    await table.doc.send(
+      new UpdateCommand({
+        TableName: table.tableName,
+        Key: clientKey(clientId),
+        UpdateExpression: expression,
+        // Never create a half client by updating an id that does not exist.
+        ConditionExpression: 'attribute_exists(pk)',
+        ExpressionAttributeValues: values,
+      }),
+    );
+  } catch (error) {
+    if (error instanceof ConditionalCheckFailedException) throw new ClientNotFoundError(clientId);
+    throw error;
+  }
+}
 
-  async function update(clientId: string, expression: string, values: Record<string, unknown>) {
-    try {
-      await doc.send(
-        new UpdateCommand({
-          TableName: tableName,
-          Key: clientKey(clientId),
-          UpdateExpression: expression,
-          // Never create a half client by updating an id that does not exist.
-          ConditionExpression: 'attribute_exists(pk)',
-          ExpressionAttributeValues: values,
-        }),
-      );
-    } catch (error) {
-      if (error instanceof ConditionalCheckFailedException) throw new ClientNotFoundError(clientId);
-      throw error;
+/** Every client, oldest first. */
+async function scanClients(table: TableClient): Promise<Client[]> {
+  const clients: Client[] = [];
+  // An admin command over a small set of items; the table has no index for clients.
+  const pages = paginateScan(
+    { client: table.doc },
+    {
+      TableName: table.tableName,
+      FilterExpression: 'sk = :sk AND begins_with(pk, :prefix)',
+      ExpressionAttributeValues: { ':sk': SK, ':prefix': 'client#' },
+    },
+  );
+  for await (const page of pages) {
+    for (const item of page.Items ?? []) {
+      const client = clientFromItem(item);
+      if (client !== undefined) clients.push(client);
     }
   }
+  return clients.sort((a, b) => a.createdAt.localeCompare(b.createdAt));
+}
+
+export function createDynamoClientStore(table: TableClient): ClientStore {
+  const { doc, tableName } = table;
 
   return {
     async getClient(clientId) {
@@ -97,35 +123,17 @@ export function createDynamoClientStore(table: TableClient): ClientStore {
       }
     },
 
-    async listClients() {
-      const clients: Client[] = [];
-      // An admin command over a small set of items; the table has no index for clients.
-      const pages = paginateScan(
-        { client: doc },
-        {
-          TableName: tableName,
-          FilterExpression: 'sk = :sk AND begins_with(pk, :prefix)',
-          ExpressionAttributeValues: { ':sk': SK, ':prefix': 'client#' },
-        },
-      );
-      for await (const page of pages) {
-        for (const item of page.Items ?? []) {
-          const client = clientFromItem(item);
-          if (client !== undefined) clients.push(client);
-        }
-      }
-      return clients.sort((a, b) => a.createdAt.localeCompare(b.createdAt));
-    },
+    listClients: () => scanClients(table),
 
     async setDisabled(clientId, disabled) {
-      await update(clientId, 'SET disabled = :disabled', { ':disabled': disabled });
+      await updateClient(table, clientId, 'SET disabled = :disabled', { ':disabled': disabled });
     },
 
     async setApiKey(clientId, apiKey, apiKeyId) {
       if (apiKeyId === undefined) {
-        await update(clientId, 'SET api_key = :key REMOVE api_key_id', { ':key': apiKey });
+        await updateClient(table, clientId, 'SET api_key = :key REMOVE api_key_id', { ':key': apiKey });
       } else {
-        await update(clientId, 'SET api_key = :key, api_key_id = :keyId', {
+        await updateClient(table, clientId, 'SET api_key = :key, api_key_id = :keyId', {
           ':key': apiKey,
           ':keyId': apiKeyId,
         });

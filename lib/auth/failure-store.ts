@@ -1,6 +1,7 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { TableClient } from '../db/client.js';
+import { incrementCounter } from '../db/counter.js';
 import { type FailureCount, type FailureStore, NO_FAILURES } from './failed-attempts.js';
 
 /**
@@ -47,14 +48,7 @@ export function createDynamoFailureStore(table: TableClient): FailureStore {
     } catch (error) {
       if (!(error instanceof ConditionalCheckFailedException)) throw error;
       // A later failure already moved last_failure_at: count this one without moving it back.
-      await doc.send(
-        new UpdateCommand({
-          TableName: tableName,
-          Key: key,
-          UpdateExpression: 'ADD failures :one',
-          ExpressionAttributeValues: { ':one': 1 },
-        }),
-      );
+      await incrementCounter(table, key, { attribute: 'failures' });
     }
   };
 

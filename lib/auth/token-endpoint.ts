@@ -1,4 +1,5 @@
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
+import type { Plan } from '../core/plan.js';
 import { header } from '../http/request.js';
 import { logger } from '../log.js';
 import type { ClientStore } from './client.js';
@@ -131,10 +132,12 @@ export function parseBasicCredentials(
   }
 }
 
-export async function respondToTokenRequest(
+/** The request's form, checked before any lookup: no query, a parseable body, Basic credentials. */
+function readTokenRequestForm(
   request: TokenRequest,
-  deps: TokenEndpointDeps,
-): Promise<APIGatewayProxyResult> {
+):
+  | APIGatewayProxyResult
+  | { params: Map<string, string>; credentials: { clientId: string; clientSecret: string } } {
   const queryNames = request.queryNames ?? [];
   if (queryNames.length > 0) {
     return invalidRequest(
@@ -158,6 +161,44 @@ export async function respondToTokenRequest(
     logger.info('token refused', { reason: 'missing or malformed client authentication' });
     return invalidClient('Client authentication failed: use HTTP Basic with the client id and secret.');
   }
+  return { params, credentials };
+}
+
+/** An authenticated client's grant: only client_credentials, answered with a fresh access token. */
+function grantToken(
+  params: Map<string, string>,
+  client: { clientId: string; plan: Plan },
+  deps: TokenEndpointDeps,
+  nowMs: number,
+): APIGatewayProxyResult {
+  const grantType = params.get('grant_type');
+  if (grantType === undefined || grantType === '') {
+    return invalidRequest('The grant_type parameter is required.');
+  }
+  if (grantType !== 'client_credentials') {
+    return oauthError(400, 'unsupported_grant_type', 'Only grant_type=client_credentials is supported.');
+  }
+
+  const token = issueAccessToken(client, { secret: deps.jwtSecret, ttlSeconds: deps.ttlSeconds, nowMs });
+  logger.info('token issued', { clientId: client.clientId, plan: client.plan });
+  return {
+    statusCode: 200,
+    headers: { 'Content-Type': 'application/json', ...NO_STORE },
+    body: JSON.stringify({
+      access_token: token.accessToken,
+      token_type: 'Bearer',
+      expires_in: token.expiresIn,
+    }),
+  };
+}
+
+export async function respondToTokenRequest(
+  request: TokenRequest,
+  deps: TokenEndpointDeps,
+): Promise<APIGatewayProxyResult> {
+  const form = readTokenRequestForm(request);
+  if ('statusCode' in form) return form;
+  const { params, credentials } = form;
   const { clientId, clientSecret } = credentials;
 
   const nowMs = deps.now();
@@ -194,26 +235,5 @@ export async function respondToTokenRequest(
     return invalidClient('Client authentication failed.');
   }
 
-  const grantType = params.get('grant_type');
-  if (grantType === undefined || grantType === '') {
-    return invalidRequest('The grant_type parameter is required.');
-  }
-  if (grantType !== 'client_credentials') {
-    return oauthError(400, 'unsupported_grant_type', 'Only grant_type=client_credentials is supported.');
-  }
-
-  const token = issueAccessToken(
-    { clientId, plan: client.plan },
-    { secret: deps.jwtSecret, ttlSeconds: deps.ttlSeconds, nowMs },
-  );
-  logger.info('token issued', { clientId, plan: client.plan });
-  return {
-    statusCode: 200,
-    headers: { 'Content-Type': 'application/json', ...NO_STORE },
-    body: JSON.stringify({
-      access_token: token.accessToken,
-      token_type: 'Bearer',
-      expires_in: token.expiresIn,
-    }),
-  };
+  return grantToken(params, { clientId, plan: client.plan }, deps, nowMs);
 }

@@ -53,6 +53,33 @@ export function callerFrom(event: APIGatewayProxyEvent): Caller | undefined {
   return { clientId, plan, tokenExpiresAt };
 }
 
+/** The caller, if the request may proceed to the quota: no override header, a caller, an unexpired token. */
+function authorizedCaller(event: APIGatewayProxyEvent, nowMs: number): Caller {
+  if (header(event, OFFLINE_OVERRIDE_HEADER) !== undefined) {
+    throw unauthorized(`The ${OFFLINE_OVERRIDE_HEADER} header is not accepted.`);
+  }
+  const caller = callerFrom(event);
+  if (caller === undefined) throw unauthorized('The request carries no authorized client.');
+  // The authorizer's answer is cached by API Gateway; it must not outlive the token.
+  if (caller.tokenExpiresAt + CLOCK_TOLERANCE_SECONDS < nowMs / 1000) {
+    throw unauthorized('The access token has expired.');
+  }
+  return caller;
+}
+
+/** The quota's decision; a 503 (Retry-After 5) when it cannot be taken. */
+async function decide(consume: ConsumeFn, caller: Caller, nowMs: number): Promise<QuotaDecision> {
+  try {
+    return await consume({ clientId: caller.clientId, plan: caller.plan, nowMs });
+  } catch (error) {
+    logger.error('quota check failed', { error: describeError(error) });
+    throw serviceUnavailable('The request quota could not be checked; retry shortly.', {
+      cause: error,
+      headers: { 'Retry-After': '5' },
+    });
+  }
+}
+
 export function enforceQuota(
   options: EnforceQuotaOptions = {},
 ): MiddlewareObj<APIGatewayProxyEvent, APIGatewayProxyResult> {
@@ -62,27 +89,9 @@ export function enforceQuota(
 
   return {
     before: async (request) => {
-      if (header(request.event, OFFLINE_OVERRIDE_HEADER) !== undefined) {
-        throw unauthorized(`The ${OFFLINE_OVERRIDE_HEADER} header is not accepted.`);
-      }
-      const caller = callerFrom(request.event);
-      if (caller === undefined) throw unauthorized('The request carries no authorized client.');
       const nowMs = now();
-      // The authorizer's answer is cached by API Gateway; it must not outlive the token.
-      if (caller.tokenExpiresAt + CLOCK_TOLERANCE_SECONDS < nowMs / 1000) {
-        throw unauthorized('The access token has expired.');
-      }
-
-      let decision: QuotaDecision;
-      try {
-        decision = await consume({ clientId: caller.clientId, plan: caller.plan, nowMs });
-      } catch (error) {
-        logger.error('quota check failed', { error: describeError(error) });
-        throw serviceUnavailable('The request quota could not be checked; retry shortly.', {
-          cause: error,
-          headers: { 'Retry-After': '5' },
-        });
-      }
+      const caller = authorizedCaller(request.event, nowMs);
+      const decision = await decide(consume, caller, nowMs);
       const headers = quotaHeaders(decision);
       headersByRequest.set(request, headers);
       if (!decision.admitted) {

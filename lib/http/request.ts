@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { APIGatewayProxyEvent } from 'aws-lambda';
+import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import { badRequest } from './problem.js';
 
 /** Rejects query parameters the route does not know, naming them, so typos never pass silently. */
@@ -36,4 +36,22 @@ export function ifNoneMatchHits(event: Pick<APIGatewayProxyEvent, 'headers'>, et
   const value = header(event, 'if-none-match')?.trim();
   if (value === undefined) return false;
   return value === '*' || value.split(',').some((tag) => tag.trim().replace(/^W\//, '') === etag);
+}
+
+/**
+ * The one conditional-request answer (rates routes and the page): a 200 with `body`, or a
+ * 304 without one when If-None-Match matches `headers.ETag`. `headers` go on both answers,
+ * `Content-Type` only on the 200.
+ */
+export function conditionalResponse(
+  event: Pick<APIGatewayProxyEvent, 'headers'>,
+  answer: { body: string; contentType: string; headers: Readonly<Record<string, string>> & { ETag: string } },
+): APIGatewayProxyResult {
+  if (ifNoneMatchHits(event, answer.headers.ETag))
+    return { statusCode: 304, headers: answer.headers, body: '' };
+  return {
+    statusCode: 200,
+    headers: { 'Content-Type': answer.contentType, ...answer.headers },
+    body: answer.body,
+  };
 }

@@ -1,81 +1,19 @@
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { BatchGetCommand, DeleteCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { ProviderErrorCode } from '../core/provider-error.js';
 import type { ParsedRate, ParsedSource, SourceId } from '../core/rate.js';
 import type { TableClient } from '../db/client.js';
+import { conditional, incrementCounter } from '../db/counter.js';
+import type { CachedValue, CacheEntry, RateCacheStore, UpstreamCounts } from './rate-store.js';
 
 /**
- * The DynamoDB side of the rate cache: the only file that knows its item layout.
+ * The DynamoDB adapter of the rate cache (the port is rate-store.ts): the only file that
+ * knows its item layout.
  *
  *   rate#<source>     latest                 the last good value + last failure
  *   rate#<source>     history#<date>#<key>   one item per (rate, date)
  *   lease#<source>    lease                  who may call the upstream right now
  *   upstream#<source> month#YYYY-MM | day#…  upstream call counters (budget, health)
  */
-
-export interface StoredError {
-  code: ProviderErrorCode;
-  message: string;
-  at: number;
-}
-
-export interface CachedValue {
-  parsed: ParsedSource;
-  /** Newest date the source gave (Mexico City), what freshness is computed from. */
-  dataDate: string;
-  /** Orders values of one source: newest lastUpdated among its rates. */
-  dataVersion: string;
-  fetchedAt: number;
-  /** When the source was last asked and had nothing newer than this value (absent: at fetchedAt). */
-  checkedAt?: number;
-  freshUntil: number;
-  nextExpectedUpdate: number;
-}
-
-export interface CacheEntry {
-  value: CachedValue | undefined;
-  lastError: StoredError | undefined;
-  /** No upstream call before this instant (backoff after a failure). */
-  nextAttemptAt: number | undefined;
-}
-
-export interface UpstreamCounts {
-  callsToday: number;
-  callsThisMonth: number;
-}
-
-export interface RateCacheStore {
-  readLatest(sources: readonly SourceId[]): Promise<Map<SourceId, CacheEntry>>;
-  /**
-   * False when a newer value is already stored: a late writer never overwrites. A stored
-   * value whose version is `replacing` (one that fails validation now, e.g. a future date
-   * stored before dates were checked) is overwritten whatever its version.
-   */
-  writeLatest(source: SourceId, value: CachedValue, replacing?: string): Promise<boolean>;
-  /**
-   * Records that the source was asked at `value.checkedAt` and had nothing newer than the
-   * stored value: its fresh_until / next_expected become `value`'s and any failure is
-   * cleared. False (nothing written) when the stored version is no longer `value`'s.
-   */
-  markChecked(source: SourceId, value: CachedValue): Promise<boolean>;
-  writeHistory(source: SourceId, rates: readonly ParsedRate[], fetchedAt: number): Promise<void>;
-  /** Ignored when a value fetched after `attemptStartedAt` is already stored. */
-  recordFailure(
-    source: SourceId,
-    error: StoredError,
-    nextAttemptAt: number,
-    attemptStartedAt: number,
-  ): Promise<void>;
-  acquireLease(source: SourceId, owner: string, now: number, ttlMs: number): Promise<boolean>;
-  releaseLease(source: SourceId, owner: string): Promise<void>;
-  /** Counts one upstream call; false (and not counted) when `monthlyBudget` is spent. */
-  countUpstreamCall(source: SourceId, month: string, day: string, monthlyBudget?: number): Promise<boolean>;
-  readUpstreamCounts(
-    sources: readonly SourceId[],
-    month: string,
-    day: string,
-  ): Promise<Map<SourceId, UpstreamCounts>>;
-}
 
 const LATEST = 'latest';
 const DAY_S = 86_400;
@@ -154,19 +92,9 @@ function toEntry(item: Record<string, unknown>): CacheEntry {
   };
 }
 
-async function conditional(write: Promise<unknown>): Promise<boolean> {
-  try {
-    await write;
-    return true;
-  } catch (error) {
-    if (error instanceof ConditionalCheckFailedException) return false;
-    throw error;
-  }
-}
-
-export function createRateCacheStore(table: TableClient): RateCacheStore {
+/** The latest entries of these sources. */
+function latestReadOf(table: TableClient): Pick<RateCacheStore, 'readLatest'> {
   const { doc, tableName: TableName } = table;
-
   return {
     async readLatest(sources) {
       const result = new Map<SourceId, CacheEntry>();
@@ -185,7 +113,67 @@ export function createRateCacheStore(table: TableClient): RateCacheStore {
       // Unprocessed keys (throttling in AWS) read as "not cached": the caller refreshes under a lease.
       return result;
     },
+  };
+}
 
+/** The upstream call counters (month and day), for the budget and /v1/health. */
+function countersOf(table: TableClient): Pick<RateCacheStore, 'readUpstreamCounts' | 'countUpstreamCall'> {
+  const { doc, tableName: TableName } = table;
+  return {
+    async readUpstreamCounts(sources, month, day) {
+      const result = new Map<SourceId, UpstreamCounts>(
+        sources.map((source) => [source, { callsToday: 0, callsThisMonth: 0 }]),
+      );
+      if (sources.length === 0) return result;
+      const answer = await doc.send(
+        new BatchGetCommand({
+          RequestItems: {
+            [TableName]: {
+              Keys: sources.flatMap((source) => [
+                { pk: upstreamPk(source), sk: `month#${month}` },
+                { pk: upstreamPk(source), sk: `day#${day}` },
+              ]),
+            },
+          },
+        }),
+      );
+      for (const item of answer.Responses?.[TableName] ?? []) {
+        const source = sources.find((id) => upstreamPk(id) === item.pk);
+        const counts = source === undefined ? undefined : result.get(source);
+        const calls = typeof item.calls === 'number' ? item.calls : 0;
+        if (counts === undefined) continue;
+        if (String(item.sk).startsWith('month#')) counts.callsThisMonth = calls;
+        else counts.callsToday = calls;
+      }
+      return result;
+    },
+
+    async countUpstreamCall(source, month, day, monthlyBudget) {
+      const nowS = Math.ceil(Date.now() / 1000);
+      const admitted = await incrementCounter(
+        table,
+        { pk: upstreamPk(source), sk: `month#${month}` },
+        {
+          attribute: 'calls',
+          expiresAt: nowS + 400 * DAY_S,
+          ...(monthlyBudget === undefined ? {} : { below: monthlyBudget }),
+        },
+      );
+      if (!admitted) return false;
+      await incrementCounter(
+        table,
+        { pk: upstreamPk(source), sk: `day#${day}` },
+        { attribute: 'calls', expiresAt: nowS + 40 * DAY_S },
+      );
+      return true;
+    },
+  };
+}
+
+/** Writes of a new value, or of a check that found nothing newer. */
+function valueWritesOf(table: TableClient): Pick<RateCacheStore, 'writeLatest' | 'markChecked'> {
+  const { doc, tableName: TableName } = table;
+  return {
     writeLatest(source, value, replacing) {
       // Newer data wins; for the same data, the later fetch wins. A slow writer holding
       // an older page can therefore never replace what a faster one already stored.
@@ -234,7 +222,13 @@ export function createRateCacheStore(table: TableClient): RateCacheStore {
         ),
       );
     },
+  };
+}
 
+/** The per-date history items, and a failed refresh on the latest item. */
+function historyAndFailuresOf(table: TableClient): Pick<RateCacheStore, 'writeHistory' | 'recordFailure'> {
+  const { doc, tableName: TableName } = table;
+  return {
     async writeHistory(source, rates, fetchedAt) {
       await Promise.all(
         rates.map((rate) =>
@@ -280,7 +274,13 @@ export function createRateCacheStore(table: TableClient): RateCacheStore {
         ),
       );
     },
+  };
+}
 
+/** Who may call an upstream now. */
+function leasesOf(table: TableClient): Pick<RateCacheStore, 'acquireLease' | 'releaseLease'> {
+  const { doc, tableName: TableName } = table;
+  return {
     acquireLease(source, owner, now, ttlMs) {
       // A lease left by a crashed refresher simply runs out: the condition admits a
       // new owner once lease_until has passed.
@@ -315,63 +315,16 @@ export function createRateCacheStore(table: TableClient): RateCacheStore {
         ),
       );
     },
+  };
+}
 
-    async countUpstreamCall(source, month, day, monthlyBudget) {
-      const admitted = await conditional(
-        doc.send(
-          new UpdateCommand({
-            TableName,
-            Key: { pk: upstreamPk(source), sk: `month#${month}` },
-            UpdateExpression: 'ADD calls :one SET expires_at = if_not_exists(expires_at, :gc)',
-            ...(monthlyBudget === undefined
-              ? {}
-              : { ConditionExpression: 'attribute_not_exists(calls) OR calls < :budget' }),
-            ExpressionAttributeValues: {
-              ':one': 1,
-              ':gc': Math.ceil(Date.now() / 1000) + 400 * DAY_S,
-              ...(monthlyBudget === undefined ? {} : { ':budget': monthlyBudget }),
-            },
-          }),
-        ),
-      );
-      if (!admitted) return false;
-      await doc.send(
-        new UpdateCommand({
-          TableName,
-          Key: { pk: upstreamPk(source), sk: `day#${day}` },
-          UpdateExpression: 'ADD calls :one SET expires_at = if_not_exists(expires_at, :gc)',
-          ExpressionAttributeValues: { ':one': 1, ':gc': Math.ceil(Date.now() / 1000) + 40 * DAY_S },
-        }),
-      );
-      return true;
-    },
-
-    async readUpstreamCounts(sources, month, day) {
-      const result = new Map<SourceId, UpstreamCounts>(
-        sources.map((source) => [source, { callsToday: 0, callsThisMonth: 0 }]),
-      );
-      if (sources.length === 0) return result;
-      const answer = await doc.send(
-        new BatchGetCommand({
-          RequestItems: {
-            [TableName]: {
-              Keys: sources.flatMap((source) => [
-                { pk: upstreamPk(source), sk: `month#${month}` },
-                { pk: upstreamPk(source), sk: `day#${day}` },
-              ]),
-            },
-          },
-        }),
-      );
-      for (const item of answer.Responses?.[TableName] ?? []) {
-        const source = sources.find((id) => upstreamPk(id) === item.pk);
-        const counts = source === undefined ? undefined : result.get(source);
-        const calls = typeof item.calls === 'number' ? item.calls : 0;
-        if (counts === undefined) continue;
-        if (String(item.sk).startsWith('month#')) counts.callsThisMonth = calls;
-        else counts.callsToday = calls;
-      }
-      return result;
-    },
+/** The DynamoDB adapter behind the RateCacheStore port. */
+export function createRateCacheStore(table: TableClient): RateCacheStore {
+  return {
+    ...latestReadOf(table),
+    ...countersOf(table),
+    ...valueWritesOf(table),
+    ...historyAndFailuresOf(table),
+    ...leasesOf(table),
   };
 }

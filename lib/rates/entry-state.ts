@@ -1,6 +1,6 @@
 /**
  * The life of one source's cache entry as a pure state machine: no I/O, every instant
- * passed in. rate-service.ts asks `entryState` what an entry calls for, and once a
+ * passed in. The rate service asks `entryState` what an entry calls for, and once a
  * refresh has an answer (newer, same, older, invalid, failure) `settleRefresh` says what
  * to write and until which instant the entry is settled. Every way out of a refresh
  * names that instant, and it is never sooner than `minCallSpacingMs` after the call, so
@@ -14,8 +14,9 @@
  */
 import type { ProviderErrorCode } from '../core/provider-error.js';
 import type { SourceId } from '../core/rate.js';
-import type { CachedValue, CacheEntry } from './cache-store.js';
 import { freshnessFor } from './freshness.js';
+import type { CachedValue, CacheEntry } from './rate-store.js';
+import { sourcePolicy } from './source-policy.js';
 
 /** Why a source has no fresh value, as the API shows it. */
 export interface SourceError {
@@ -43,6 +44,14 @@ export type EntryState =
   /** Freshness ran out: refresh (or, if another instance holds the lease, serve stale). */
   | { state: 'due' };
 
+/** The states that need no refresh: fresh, late, or backing off after a failure, each until `until`. */
+export type SettledState = Extract<EntryState, { until: number }>;
+
+/** The one statement of "the entry is fresh (or late) or backing off": no upstream call before `until`. */
+export function isSettled(state: EntryState): state is SettledState {
+  return state.state === 'fresh' || state.state === 'late' || state.state === 'backing_off';
+}
+
 /** What an entry calls for at `now`. */
 export function entryState(entry: CacheEntry | undefined, now: number): EntryState {
   const value = entry?.value;
@@ -64,13 +73,9 @@ export function staleOrExpired(value: CachedValue, now: number, policy: EntryPol
   return now - value.fetchedAt <= policy.maxStaleMs ? 'stale' : 'expired';
 }
 
-/**
- * The least time between two calls to one source, whatever it answers. Fixer's is its
- * interval (the free plan's 100 calls a month); for the Banxico sources, the error backoff
- * or the late-publication retry, whichever is shorter.
- */
+/** The least time between two calls to one source, whatever it answers (its SourcePolicy says). */
 export function minCallSpacingMs(source: SourceId, policy: EntryPolicy): number {
-  return source === 'fixer' ? policy.fixerMinIntervalMs : Math.min(policy.errorBackoffMs, policy.retryLateMs);
+  return sourcePolicy(source, policy).minCallSpacingMs;
 }
 
 export type RefreshAnswer =

@@ -1,7 +1,9 @@
 import { RATE_KEYS, type RateKey, type RateKind, type SourceId } from '../core/rate.js';
-import type { CachedValue } from './cache-store.js';
+import { logger } from '../log.js';
+import { type Consistency, checkConsistency, failedChecks } from './consistency.js';
 import { secondsUntil } from './freshness.js';
-import type { SourceError, SourceOutcome } from './rate-service.js';
+import type { CachedValue } from './rate-store.js';
+import type { SourceError, SourceOutcome } from './serving.js';
 
 /** One rate as the API shows it (README "Rate shape"). */
 export interface ApiRate {
@@ -31,6 +33,8 @@ export interface RatesBody {
   quote: 'MXN';
   rates: Partial<Record<RateKey, ApiRate>>;
   errors: Partial<Record<SourceId, ApiSourceError>>;
+  /** The identities between the served sources (consistency.ts). */
+  consistency: Consistency;
 }
 
 export interface RatesAnswer {
@@ -62,6 +66,31 @@ function toApiRates(value: CachedValue, stale: boolean, now: number): Array<[Rat
   ]);
 }
 
+/** What this instance already warned about: a disagreement is logged once, not per request. */
+const warned = new Set<string>();
+
+/** A false check logs a warning with both values (once per instance and distinct values). */
+function warnOnDisagreement(consistency: Consistency): void {
+  for (const failed of failedChecks(consistency)) {
+    const key = JSON.stringify(failed);
+    if (warned.has(key)) continue;
+    if (warned.size >= 100) warned.clear();
+    warned.add(key);
+    logger.warn('sources disagree', { check: failed.check, ...failed.detail });
+  }
+}
+
+/** The consistency block over the served rates and the DOF page's FIX column. */
+function consistencyOf(
+  rates: Partial<Record<RateKey, ApiRate>>,
+  outcomes: readonly SourceOutcome[],
+): Consistency {
+  const dofPage = outcomes.find((outcome) => outcome.source === 'dof')?.value;
+  const consistency = checkConsistency({ rates, dofPageFixByDate: dofPage?.parsed.fixByDate });
+  warnOnDisagreement(consistency);
+  return consistency;
+}
+
 export function buildRatesAnswer(outcomes: readonly SourceOutcome[], now: number): RatesAnswer {
   const rates: Partial<Record<RateKey, ApiRate>> = {};
   const errors: Partial<Record<SourceId, ApiSourceError>> = {};
@@ -88,7 +117,13 @@ export function buildRatesAnswer(outcomes: readonly SourceOutcome[], now: number
     if (rate !== undefined) ordered[key] = rate;
   }
   return {
-    body: { base: 'USD', quote: 'MXN', rates: ordered, errors },
+    body: {
+      base: 'USD',
+      quote: 'MXN',
+      rates: ordered,
+      errors,
+      consistency: consistencyOf(ordered, outcomes),
+    },
     maxAgeSeconds: Number.isFinite(maxAge) ? maxAge : 0,
     retryAfterSeconds: retryAfter,
   };

@@ -25,20 +25,8 @@ export interface FreshnessPolicy {
   retryLateMs: number;
 }
 
-/**
- * Fixer's free plan allows 100 calls a month. One call every 8 h spends at most
- * 31 days × 24 h / 8 h = 93 calls in the longest month, leaving 7 for restarts
- * and manual checks.
- */
-export const DEFAULT_FIXER_MIN_INTERVAL_S = 28_800;
-
 /** A late FIX or DOF row is usually minutes late; 15 min keeps upstream load tiny. */
 export const DEFAULT_RETRY_LATE_MS = 15 * 60_000;
-
-export const DEFAULT_FRESHNESS_POLICY: Readonly<FreshnessPolicy> = {
-  fixerMinIntervalMs: DEFAULT_FIXER_MIN_INTERVAL_S * 1000,
-  retryLateMs: DEFAULT_RETRY_LATE_MS,
-};
 
 /** Banxico publishes the FIX of a banking day from 12:00 Mexico City time. */
 const FIX_PUBLICATION_HOUR = 12;

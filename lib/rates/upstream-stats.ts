@@ -1,7 +1,7 @@
 import { mexicoCityDate } from '../core/mexico-time.js';
 import { SOURCE_IDS, type SourceId } from '../core/rate.js';
-import type { CacheEntry, RateCacheStore } from './cache-store.js';
 import { entryState } from './entry-state.js';
+import type { CacheEntry, RateCacheStore } from './rate-store.js';
 
 /**
  * How a source stands: `fresh` (served as current), `stale` (its freshness ran out and it

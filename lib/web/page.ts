@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { APIGatewayProxyResult } from 'aws-lambda';
-import { etagOf, ifNoneMatchHits } from '../http/request.js';
+import { conditionalResponse, etagOf } from '../http/request.js';
 // The script and the stylesheet are esbuild browser bundles of these entries (npm modules such
 // as uPlot inside), made at build time by scripts/web/page-assets.cjs for both serverless-esbuild
 // and Vitest, so tests see the bytes Lambda serves. The template is the file's own text.
@@ -67,7 +67,7 @@ export function getPage(): WebPage {
   return cached;
 }
 
-export function securityHeaders(page: WebPage): Record<string, string> {
+export function securityHeaders(page: WebPage): Record<string, string> & { ETag: string } {
   return {
     'Content-Security-Policy': page.contentSecurityPolicy,
     'X-Content-Type-Options': 'nosniff',
@@ -84,13 +84,8 @@ export function webPageResponse(
   event: { headers: Record<string, string | undefined> | null },
   page: WebPage = getPage(),
 ): APIGatewayProxyResult {
-  const headers = securityHeaders(page);
-  if (ifNoneMatchHits({ headers: event.headers ?? {} }, page.etag)) {
-    return { statusCode: 304, headers, body: '' };
-  }
-  return {
-    statusCode: 200,
-    headers: { 'Content-Type': 'text/html; charset=utf-8', ...headers },
-    body: page.html,
-  };
+  return conditionalResponse(
+    { headers: event.headers ?? {} },
+    { body: page.html, contentType: 'text/html; charset=utf-8', headers: securityHeaders(page) },
+  );
 }

@@ -206,6 +206,37 @@ describe('GET /v1/rates and its providers', () => {
     expect(hits()).toEqual({ dof: 1, fixer: 1, banxico: 1 });
   });
 
+  it('checks the identities between the sources on the server, in the consistency block', async () => {
+    const { body } = await getJson('/v1/rates');
+
+    // The page's DOF of 13 Nov against FIX(12 Nov) from the page's own FIX column (SIE's FIX is
+    // of 27 Nov); Fixer's documented example against SIE's FIX of 27 Nov.
+    expect(body?.consistency).toEqual({
+      dof_vs_fix: {
+        ok: true,
+        rule: 'DOF(D) = FIX(previous banking day)',
+        dof: { date: '2020-11-13', value: 20.5303 },
+        fix: { date: '2020-11-12', value: 20.5303 },
+        provenance: "FIX from the DOF page's FIX column",
+      },
+      para_pagos_vs_sf60653: {
+        ok: null,
+        rule: 'para pagos(D) = SF60653(D) on banking days',
+        para_pagos: { date: '2020-11-15', value: 20.5303 },
+        sf60653: null,
+        reason: 'SF60653 not available',
+      },
+      fixer_vs_fix: {
+        ok: true,
+        rule: '|Fixer − FIX| ≤ 1.5 % of FIX',
+        fixer: { date: '2020-11-27', value: 20.0753 },
+        fix: { date: '2020-11-27', value: 20.0777 },
+        spread_pesos: 0.0024,
+        spread_percent: 0.01,
+      },
+    });
+  });
+
   it.each([
     ['dof', ['dof', 'dof_para_pagos']],
     ['fixer', ['fixer']],

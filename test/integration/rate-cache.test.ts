@@ -3,10 +3,12 @@ import { loadConfig } from '../../lib/config.js';
 import { ProviderError } from '../../lib/core/provider-error.js';
 import type { ParsedRate, ParsedSource, SourceId } from '../../lib/core/rate.js';
 import { createTableClient, type TableClient } from '../../lib/db/client.js';
+import { answerRates } from '../../lib/http/rates-response.js';
 import { OutboundNetworkError } from '../../lib/outbound/http-client.js';
-import { type CachedValue, createRateCacheStore, type RateCacheStore } from '../../lib/rates/cache-store.js';
-import { createRateService, type RatePolicy, type RateServiceDeps } from '../../lib/rates/rate-service.js';
-import { answerRates, ratePolicyFrom } from '../../lib/rates/rates-route.js';
+import { createRateCacheStore } from '../../lib/rates/cache-store.js';
+import { type RatePolicy, ratePolicyFrom } from '../../lib/rates/rate-policy.js';
+import { createRateService, type RateServiceDeps } from '../../lib/rates/rate-service.js';
+import type { CachedValue, RateCacheStore } from '../../lib/rates/rate-store.js';
 import { readUpstreamStats } from '../../lib/rates/upstream-stats.js';
 import { ensureTable, startDynalite } from '../../scripts/lib/local-db.js';
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { SourceId } from '../../lib/core/rate.js';
 import { checkHealth, healthCode } from '../../lib/health.js';
-import type { CacheEntry } from '../../lib/rates/cache-store.js';
+import type { CacheEntry } from '../../lib/rates/rate-store.js';
 import { type SourceState, sourceState, type UpstreamStats } from '../../lib/rates/upstream-stats.js';
 
 const NOW = Date.parse('2026-11-25T21:00:00Z');

@@ -9,9 +9,9 @@ import type { ParsedSource, SourceId } from '../../lib/core/rate.js';
 import { findOpenApiFile, OpenApiDocumentError, openApiJson } from '../../lib/http/openapi-doc.js';
 import { PUBLIC_ROUTES } from '../../lib/http/routes.js';
 import { parseBanxicoSeries, parseDofPage, parseFixerLatest } from '../../lib/providers/index.js';
-import type { CachedValue } from '../../lib/rates/cache-store.js';
 import { buildRatesAnswer } from '../../lib/rates/envelope.js';
-import type { SourceOutcome } from '../../lib/rates/rate-service.js';
+import type { CachedValue } from '../../lib/rates/rate-store.js';
+import type { SourceOutcome } from '../../lib/rates/serving.js';
 import {
   assertMatchesContract,
   type ContractInput,

@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { addDays, mexicoCityDate, mexicoCityInstant } from '../../../lib/core/mexico-time.js';
 import type { SourceId } from '../../../lib/core/rate.js';
-import type { CachedValue, CacheEntry } from '../../../lib/rates/cache-store.js';
 import {
   type EntryPolicy,
   entryState,
@@ -11,6 +10,7 @@ import {
   settleRefresh,
 } from '../../../lib/rates/entry-state.js';
 import { freshnessFor } from '../../../lib/rates/freshness.js';
+import type { CachedValue, CacheEntry } from '../../../lib/rates/rate-store.js';
 
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;

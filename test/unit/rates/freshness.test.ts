@@ -1,12 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../../../lib/config.js';
-import {
-  DEFAULT_FRESHNESS_POLICY,
-  type FreshnessPolicy,
-  freshnessFor,
-  secondsUntil,
-} from '../../../lib/rates/freshness.js';
-import { ratePolicyFrom } from '../../../lib/rates/rates-route.js';
+import { type FreshnessPolicy, freshnessFor, secondsUntil } from '../../../lib/rates/freshness.js';
+import { ratePolicyFrom } from '../../../lib/rates/rate-policy.js';
 
 const policy: FreshnessPolicy = { fixerMinIntervalMs: 8 * 3_600_000, retryLateMs: 15 * 60_000 };
 
@@ -212,7 +207,7 @@ describe('freshnessFor fixer', () => {
     const input = { dataDate: '2020-11-27', fetchedAt: at('2026-11-25T15:00:00Z') };
 
     // Act
-    const freshness = freshnessFor('fixer', input, DEFAULT_FRESHNESS_POLICY);
+    const freshness = freshnessFor('fixer', input, ratePolicyFrom(loadConfig({})));
 
     // Assess
     expect(iso(freshness.freshUntil)).toBe('2026-11-25T23:00:00.000Z');
