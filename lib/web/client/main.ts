@@ -1,5 +1,6 @@
 import { getRates, learnName } from './api.js';
 import { renderCard } from './cards.js';
+import { setUpConverter } from './converter-box.js';
 import { el } from './dom.js';
 import { fiscalTextFor } from './fiscal.js';
 import { clockFormat, formatWeekdayDay, mexicoCityToday } from './format.js';
@@ -140,19 +141,33 @@ function showReport(session: Session): void {
 function signOut(error?: unknown): void {
   rememberCredentials(null);
   pickDate(undefined);
+  converter.clear();
   clearSession();
   ui.form.reset();
   showSignIn(error);
 }
 
+/** Back to sign-in after a credential failure, keeping the client id when it was not the problem. */
+function signOutAfter(error: PageError): void {
+  // bad-credentials: renewing with the remembered credentials failed (secret rotated, client disabled).
+  const clientId = error.kind === 'bad-credentials' ? undefined : readSession()?.clientId;
+  signOut(error);
+  if (clientId !== undefined) ui.clientId.value = clientId;
+  ui.clientId.focus();
+}
+
+const converter = setUpConverter({
+  date: () => askedDate,
+  observe: showQuota,
+  onCredentialFailure: (error) => {
+    if (error instanceof PageError) signOutAfter(error);
+  },
+});
+
 /** What a failed load does: back to sign-in for credential problems, else an alert. */
 function handleLoadError(error: unknown): void {
   if (isPageError(error, 'expired', 'wrong-api-key', 'bad-credentials')) {
-    // bad-credentials: renewing with the remembered credentials failed (secret rotated, client disabled).
-    const clientId = error.kind === 'bad-credentials' ? undefined : readSession()?.clientId;
-    signOut(error);
-    if (clientId !== undefined) ui.clientId.value = clientId;
-    ui.clientId.focus();
+    signOutAfter(error);
     return;
   }
   if (isPageError(error, 'no-source')) {

@@ -179,3 +179,42 @@ export function readFiscal(raw: unknown): FiscalRate | undefined {
   if (!isString(date) || !isString(dof_date) || !isString(fix_date) || !isString(rule)) return undefined;
   return { date, value: raw.value, dof_date, fix_date, rule, kind: isString(kind) ? kind : 'fiscal' };
 }
+
+/** GET /v1/convert (PLAN "Routes"): amounts are decimal strings, never parsed into floats. */
+export interface Conversion {
+  amount: string;
+  from: string;
+  to: string;
+  result: string;
+  rounding: string;
+  rate: { kind: string; value: string; date: string; applies_since?: string | undefined; source: string };
+  date: string;
+}
+
+/** A decimal as text: the API sends amounts (and, from /v1/convert, the rate) as strings. */
+const isDecimalText = (value: unknown): value is string => isString(value) && /^\d+(\.\d+)?$/.test(value);
+
+export function readConversion(raw: unknown): Conversion | undefined {
+  if (!isRecord(raw) || !isRecord(raw.rate)) return undefined;
+  const { amount, from, to, result, rounding, date } = raw;
+  if (!isDecimalText(amount) || !isDecimalText(result) || !isString(from) || !isString(to)) return undefined;
+  const { kind, value, source } = raw.rate;
+  const rateValue = isNumber(value) ? String(value) : value;
+  if (!isString(kind) || !isDecimalText(rateValue) || !isString(raw.rate.date) || !isString(date))
+    return undefined;
+  return {
+    amount,
+    from,
+    to,
+    result,
+    rounding: isString(rounding) ? rounding : '',
+    rate: {
+      kind,
+      value: rateValue,
+      date: raw.rate.date,
+      applies_since: optional(raw.rate.applies_since, isString),
+      source: isString(source) ? source : '',
+    },
+    date,
+  };
+}
