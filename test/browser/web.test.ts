@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
@@ -844,6 +844,108 @@ describe.skipIf(!hasChromium)('the web page in headless Chromium', () => {
     expect(await result.textContent()).toBe(
       'El servicio no aceptó la consulta: amount: a decimal like 1000.00',
     );
+  }, 60_000);
+
+  it('draws the 30-day chart of the four series with a legend and hover values, and downloads its CSV', async () => {
+    const page = await openPage();
+    await signIn(page, pro);
+    // Rows as GET /v1/rates/history answers them (PLAN "Routes"): one per calendar day, the
+    // official series null on weekends.
+    const day = (iso: string, offset: number) =>
+      new Date(Date.parse(`${iso}T00:00:00Z`) + offset * 86_400_000);
+    const rowsFor = (from: string, to: string) => {
+      const rows = [];
+      for (let at = day(from, 0); at <= day(to, 0); at = day(at.toISOString().slice(0, 10), 1)) {
+        const weekend = at.getUTCDay() === 0 || at.getUTCDay() === 6;
+        const official = (base: number) =>
+          weekend ? null : Number((base + at.getUTCDate() / 1000).toFixed(4));
+        rows.push({
+          date: at.toISOString().slice(0, 10),
+          fix: official(20.0),
+          dof: official(20.01),
+          para_pagos: official(20.02),
+          fixer: Number((19.95 + at.getUTCDate() / 1000).toFixed(4)),
+        });
+      }
+      return rows;
+    };
+    const asked: URLSearchParams[] = [];
+    await page.route(
+      (url) => url.pathname === '/v1/rates/history',
+      (route) => {
+        const query = new URL(route.request().url()).searchParams;
+        asked.push(query);
+        const [from, to] = [query.get('from') ?? '', query.get('to') ?? ''];
+        const rows = rowsFor(from, to);
+        if (query.get('format') === 'csv') {
+          const csv = [
+            'date,fix,dof,para_pagos,fixer',
+            ...rows.map((row) =>
+              [row.date, row.fix ?? '', row.dof ?? '', row.para_pagos ?? '', row.fixer].join(','),
+            ),
+          ].join('\r\n');
+          return route.fulfill({
+            status: 200,
+            headers: { 'Content-Disposition': `attachment; filename="tipo-de-cambio_${from}_${to}.csv"` },
+            contentType: 'text/csv; charset=utf-8',
+            body: `${csv}\r\n`,
+          });
+        }
+        return route.fulfill({
+          status: 200,
+          contentType: 'application/json',
+          body: JSON.stringify({ from, to, rows }),
+        });
+      },
+    );
+
+    await page.getByRole('button', { name: 'Ver la gráfica de 30 días' }).click();
+    await expect.poll(() => page.locator('#chart canvas').count(), WAIT).toBe(1);
+    const today = new Intl.DateTimeFormat('en-CA', { timeZone: 'America/Mexico_City' }).format(new Date());
+    const from = day(today, -29).toISOString().slice(0, 10);
+    expect(Object.fromEntries(asked[0] ?? [])).toEqual({ from, to: today });
+    expect(await page.locator('#history-title').textContent()).toMatch(
+      /^Del \d+ \w+ \d{4} al \d+ \w+ \d{4}$/,
+    );
+    // Four labelled series in the legend (plus the date), named as on the cards.
+    expect(await page.locator('#chart .u-legend .u-series th').allTextContents()).toEqual([
+      'Fecha',
+      'FIX',
+      'DOF',
+      'Para pagos',
+      'Mercado (Fixer)',
+    ]);
+    // Hovering shows the values of the day under the cursor.
+    const overlay = page.locator('#chart .u-over');
+    const box = await overlay.boundingBox();
+    if (box === null) throw new Error('the chart has no plotting area');
+    await page.mouse.move(box.x + box.width - 2, box.y + box.height / 2);
+    await expect
+      .poll(() => page.locator('#chart .u-legend .u-value').allTextContents(), WAIT)
+      .toEqual([
+        expect.stringMatching(/^\d+ \w+ \d{4}$/),
+        ...Array(4).fill(expect.stringMatching(/^(\d+\.\d{4}|—)$/)),
+      ]);
+    const hovered = await page.locator('#chart .u-legend .u-value').allTextContents();
+    expect(hovered[4]).toMatch(/^19\.9\d{3}$/);
+
+    // The CSV of exactly the range shown, saved as a file.
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByRole('button', { name: 'Descargar CSV' }).click(),
+    ]);
+    expect(Object.fromEntries(asked[1] ?? [])).toEqual({ from, to: today, format: 'csv' });
+    expect(download.suggestedFilename()).toBe(`tipo-de-cambio_${from}_${today}.csv`);
+    const saved = await download.path();
+    const lines = readFileSync(saved, 'utf8').split('\r\n');
+    const first = rowsFor(from, from)[0];
+    expect(lines.slice(0, 2)).toEqual([
+      'date,fix,dof,para_pagos,fixer',
+      `${from},${first?.fix ?? ''},${first?.dof ?? ''},${first?.para_pagos ?? ''},${first?.fixer}`,
+    ]);
+    expect(lines).toHaveLength(32);
+    mkdirSync(path.dirname(SCREENSHOT), { recursive: true });
+    await page.screenshot({ path: path.join(path.dirname(SCREENSHOT), 'chart.png'), fullPage: true });
   }, 60_000);
 
   it('says what failed and what to do for each error code of the API, blaming the right party', async () => {

@@ -4,6 +4,7 @@ import { setUpConverter } from './converter-box.js';
 import { el } from './dom.js';
 import { fiscalTextFor } from './fiscal.js';
 import { clockFormat, formatWeekdayDay, mexicoCityToday } from './format.js';
+import { setUpHistory } from './history-box.js';
 import { messageFor } from './messages.js';
 import { isPageError, PageError } from './page-error.js';
 import { quotaText } from './quota.js';
@@ -142,6 +143,7 @@ function signOut(error?: unknown): void {
   rememberCredentials(null);
   pickDate(undefined);
   converter.clear();
+  history.clear();
   clearSession();
   ui.form.reset();
   showSignIn(error);
@@ -156,13 +158,15 @@ function signOutAfter(error: PageError): void {
   ui.clientId.focus();
 }
 
-const converter = setUpConverter({
+const boxHooks = {
   date: () => askedDate,
   observe: showQuota,
-  onCredentialFailure: (error) => {
+  onCredentialFailure: (error: unknown) => {
     if (error instanceof PageError) signOutAfter(error);
   },
-});
+};
+const converter = setUpConverter(boxHooks);
+const history = setUpHistory(boxHooks);
 
 /** What a failed load does: back to sign-in for credential problems, else an alert. */
 function handleLoadError(error: unknown): void {
@@ -267,10 +271,12 @@ function listenToDates(): void {
     // An empty field is today's report; the server judges the rest (future, malformed, before its history).
     pickDate(ui.date.value === '' || ui.date.value === mexicoCityToday() ? undefined : ui.date.value);
     void load(currentView);
+    history.dateChanged();
   });
   ui.dateToday.addEventListener('click', () => {
     pickDate(undefined);
     void load(currentView);
+    history.dateChanged();
   });
 }
 

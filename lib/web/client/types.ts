@@ -218,3 +218,40 @@ export function readConversion(raw: unknown): Conversion | undefined {
     date,
   };
 }
+
+/** The four series of GET /v1/rates/history rows (PLAN "Routes"), in the CSV's column order. */
+export const HISTORY_SERIES = ['fix', 'dof', 'para_pagos', 'fixer'] as const;
+export type HistorySeries = (typeof HISTORY_SERIES)[number];
+
+/** One calendar day of the history: each value MXN per USD, or null when the day has none. */
+export type HistoryRow = { date: string } & Record<HistorySeries, number | null>;
+
+export interface History {
+  from: string;
+  to: string;
+  rows: HistoryRow[];
+}
+
+function readHistoryRow(raw: unknown): HistoryRow | undefined {
+  if (!isRecord(raw) || !isString(raw.date)) return undefined;
+  const row: HistoryRow = { date: raw.date, fix: null, dof: null, para_pagos: null, fixer: null };
+  for (const series of HISTORY_SERIES) {
+    const value = raw[series];
+    if (isNumber(value)) row[series] = value;
+    else if (value !== null && value !== undefined) return undefined;
+  }
+  return row;
+}
+
+/** A history answer, or undefined when any row is malformed. */
+export function readHistory(raw: unknown): History | undefined {
+  if (!isRecord(raw) || !isString(raw.from) || !isString(raw.to) || !Array.isArray(raw.rows))
+    return undefined;
+  const rows: HistoryRow[] = [];
+  for (const item of raw.rows) {
+    const row = readHistoryRow(item);
+    if (row === undefined) return undefined;
+    rows.push(row);
+  }
+  return { from: raw.from, to: raw.to, rows };
+}
