@@ -1,10 +1,18 @@
 import { execFile } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+/** What the test reads of axe-core's results. */
+interface AxeResults {
+  passes: unknown[];
+  violations: { id: string; impact?: string | null; nodes: { target: string[] }[] }[];
+}
+
 import type { NewClientCredentials } from '../../lib/auth/client-admin.js';
 import { createTableClient } from '../../lib/db/client.js';
 import { type RunningStack, startStack, upstreamEnv } from '../../scripts/lib/local-stack.js';
@@ -947,6 +955,65 @@ describe.skipIf(!hasChromium)('the web page in headless Chromium', () => {
     mkdirSync(path.dirname(SCREENSHOT), { recursive: true });
     await page.screenshot({ path: path.join(path.dirname(SCREENSHOT), 'chart.png'), fullPage: true });
   }, 60_000);
+
+  it('has no serious or critical accessibility violations (axe-core), at 1280x900 and 390x844', async () => {
+    // axe-core from the registry, evaluated inside the page (DevTools evaluation is not an
+    // inline script, so the page's CSP stays as served).
+    const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+    const seriousViolations = async (page: Page) => {
+      await page.evaluate(axeSource);
+      const violations = await page.evaluate(async () => {
+        const axe = (window as unknown as { axe: { run: (context: Document) => Promise<AxeResults> } }).axe;
+        const results = await axe.run(document);
+        return {
+          passed: results.passes.length,
+          violations: results.violations.map(({ id, impact, nodes }) => ({
+            id,
+            impact,
+            targets: nodes.map((node) => node.target.join(' ')),
+          })),
+        };
+      });
+      // axe really ran its rules on this page (a check that cannot fail proves nothing).
+      expect(violations.passed).toBeGreaterThan(10);
+      return violations.violations.filter(({ impact }) => impact === 'serious' || impact === 'critical');
+    };
+    for (const [width, height] of [
+      [1280, 900],
+      [390, 844],
+    ] as const) {
+      const page = await openPage({ width, height });
+      expect(await seriousViolations(page), `sign-in at ${width}x${height}`).toEqual([]);
+      await signIn(page, pro);
+      // The chart (uPlot's legend table and canvas) and the converter's answer are on screen too.
+      await page.route(
+        (url) => url.pathname === '/v1/rates/history',
+        (route) =>
+          route.fulfill({
+            contentType: 'application/json',
+            body: JSON.stringify({
+              from: '2020-11-26',
+              to: '2020-11-27',
+              rows: [
+                { date: '2020-11-26', fix: 20.1, dof: 20.2, para_pagos: 20.3, fixer: 20.0 },
+                { date: '2020-11-27', fix: 20.0777, dof: 20.1, para_pagos: 20.2, fixer: 20.0753 },
+              ],
+            }),
+          }),
+      );
+      await page.getByRole('button', { name: 'Ver la gráfica de 30 días' }).click();
+      await expect.poll(() => page.locator('#chart canvas').count(), WAIT).toBe(1);
+      await page.getByLabel('Cantidad', { exact: true }).fill('10');
+      await page.getByRole('button', { name: 'Convertir', exact: true }).click();
+      await expect.poll(() => page.getByTestId('convert-result').textContent(), WAIT).not.toBe('');
+      expect(await seriousViolations(page), `report at ${width}x${height}`).toEqual([]);
+      mkdirSync(path.dirname(SCREENSHOT), { recursive: true });
+      await page.screenshot({
+        path: path.join(path.dirname(SCREENSHOT), `daily-report-${width}x${height}.png`),
+        fullPage: true,
+      });
+    }
+  }, 90_000);
 
   it('says what failed and what to do for each error code of the API, blaming the right party', async () => {
     const page = await openPage();
