@@ -1,9 +1,5 @@
 import { httpHandler } from '../lib/http/handler.js';
-import { rejectUnknownQuery } from '../lib/http/request.js';
 import { webPageResponse } from '../lib/web/page.js';
 
 /** GET /: the web page (sign in, the daily report), lib/web/. */
-export const handler = httpHandler(async (event) => {
-  rejectUnknownQuery(event);
-  return webPageResponse(event);
-});
+export const handler = httpHandler(async (event) => webPageResponse(event), { query: [] });

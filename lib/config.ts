@@ -2,20 +2,24 @@ import { randomBytes } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { DEFAULT_QUOTA_LIMITS, type Plan, type PlanLimits, type QuotaLimits } from './core/plan.js';
-import type { UpstreamConfig } from './core/upstream.js';
+import { DEFAULT_UPSTREAM_URLS, type UpstreamConfig } from './core/upstream.js';
 
 /**
  * The one place that reads process.env. `loadConfig` is pure (env in, validated config
  * out) so tests can build any configuration; `getConfig` caches it per cold start.
- * Secrets are resolved separately (`lib/secrets.ts`) because in AWS they come from SSM.
+ * Secrets are resolved separately (`lib/secrets.ts`, from `secretVariables` below) because
+ * in AWS they come from SSM.
  */
 
-export const DEFAULT_UPSTREAMS = {
-  dofUrl: 'https://www.banxico.org.mx/tipcamb/tipCamMIAction.do',
-  // Fixer's free plan has no HTTPS (error 105 https_access_restricted), so http:// is the default.
-  fixerBaseUrl: 'http://data.fixer.io/api',
-  banxicoBaseUrl: 'https://www.banxico.org.mx/SieAPIRest/service/v1',
-} as const;
+/** The variables a secret may come from: the value itself, or the SSM parameter that holds it. */
+export const SECRET_VARIABLES = [
+  'JWT_SECRET',
+  'JWT_SECRET_SSM',
+  'FIXER_ACCESS_KEY',
+  'FIXER_ACCESS_KEY_SSM',
+  'BANXICO_TOKEN',
+  'BANXICO_TOKEN_SSM',
+] as const;
 
 export const LOCAL_STAGE = 'local';
 
@@ -56,13 +60,20 @@ export interface AppConfig {
     /** AUTH_CLIENT_MEMORY_TTL_MS: how long an authorizer instance reuses a client lookup (default 5000, 0 = never). */
     clientMemoryTtlMs: number;
   };
+  /** LAMBDA_TASK_ROOT: where the Lambda runtime unpacked the function (files shipped beside the bundle). */
+  taskRoot: string | undefined;
+  /**
+   * SECRET_VARIABLES as found in the environment, read only by lib/secrets.ts (which
+   * resolves SSM names and validates): never log a config object.
+   */
+  secretVariables: Env;
 }
 
 export class ConfigError extends Error {
   override readonly name = 'ConfigError';
 }
 
-type Env = Readonly<Record<string, string | undefined>>;
+export type Env = Readonly<Record<string, string | undefined>>;
 
 function nonEmpty(env: Env, name: string): string | undefined {
   const value = env[name]?.trim();
@@ -117,9 +128,9 @@ export function loadConfig(env: Env): AppConfig {
     tableName,
     dynamodbEndpoint,
     upstream: {
-      dofUrl: readUrl(env, 'DOF_URL', DEFAULT_UPSTREAMS.dofUrl),
-      fixerBaseUrl: readUrl(env, 'FIXER_BASE_URL', DEFAULT_UPSTREAMS.fixerBaseUrl),
-      banxicoBaseUrl: readUrl(env, 'BANXICO_BASE_URL', DEFAULT_UPSTREAMS.banxicoBaseUrl),
+      dofUrl: readUrl(env, 'DOF_URL', DEFAULT_UPSTREAM_URLS.dofUrl),
+      fixerBaseUrl: readUrl(env, 'FIXER_BASE_URL', DEFAULT_UPSTREAM_URLS.fixerBaseUrl),
+      banxicoBaseUrl: readUrl(env, 'BANXICO_BASE_URL', DEFAULT_UPSTREAM_URLS.banxicoBaseUrl),
       banxicoFormat: format,
       timeoutMs: readInteger(env, 'UPSTREAM_TIMEOUT_MS', 3000, 100, 20_000),
     },
@@ -140,6 +151,8 @@ export function loadConfig(env: Env): AppConfig {
     quota: { free: readPlanLimits(env, 'free'), pro: readPlanLimits(env, 'pro') },
     tokenTtlSeconds: readInteger(env, 'TOKEN_TTL_SECONDS', 3600, 60, 86_400),
     auth: { clientMemoryTtlMs: readInteger(env, 'AUTH_CLIENT_MEMORY_TTL_MS', 5000, 0, 60_000) },
+    taskRoot: nonEmpty(env, 'LAMBDA_TASK_ROOT'),
+    secretVariables: Object.fromEntries(SECRET_VARIABLES.map((name) => [name, env[name]])),
   };
 }
 

@@ -1,12 +1,13 @@
 import {
   type AppConfig,
   ConfigError,
+  type Env,
   getConfig,
   MIN_SECRET_BYTES,
   readOrCreateLocalSecret,
 } from './config.js';
 import type { SourceId } from './core/rate.js';
-import { CREDENTIAL_VARIABLES } from './providers/credentials.js';
+import { CREDENTIAL_VARIABLES } from './core/upstream.js';
 
 /**
  * Secrets never live in serverless.yml or the CloudFormation template. Each one is
@@ -21,8 +22,6 @@ export interface Secrets {
 }
 
 export type ReadParameter = (name: string) => Promise<string | undefined>;
-
-type Env = Readonly<Record<string, string | undefined>>;
 
 const SECRET_CACHE_MS = 15 * 60 * 1000;
 
@@ -90,14 +89,18 @@ function cachedResolver<T>(resolve: () => Promise<T>) {
   };
 }
 
-export const getSecrets = cachedResolver(() => resolveSecrets(process.env, getConfig(), readSsmParameter));
-export const getUpstreamSecrets = cachedResolver(() => resolveUpstreamSecrets(process.env, readSsmParameter));
+export const getSecrets = cachedResolver(() =>
+  resolveSecrets(getConfig().secretVariables, getConfig(), readSsmParameter),
+);
+export const getUpstreamSecrets = cachedResolver(() =>
+  resolveUpstreamSecrets(getConfig().secretVariables, readSsmParameter),
+);
 
 /**
  * Whether a source's credential is configured at all (its value or its SSM parameter
  * name), without reading SSM: for /v1/health, whose role may not read secrets.
  */
-export function isSourceConfigured(source: SourceId, env: Env = process.env): boolean {
+export function isSourceConfigured(source: SourceId, env: Env = getConfig().secretVariables): boolean {
   const name = CREDENTIAL_VARIABLES[source];
   return name === undefined || (env[name] ?? '') !== '' || (env[`${name}_SSM`] ?? '') !== '';
 }

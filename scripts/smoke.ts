@@ -4,7 +4,7 @@
  * The prototype's test plan against a running deployment (the local stack or an AWS
  * stage): server reachable, database healthy, token issued, each rates route answers
  * data valid against openapi.yaml, bad parameters rejected, warm response time under a
- * bound, values plausible and mutually consistent. One line per check
+ * bound, values plausible, and the consistency verdicts of the server's answer. One line per check
  * (`✓ name — figure` / `✗ name — reason`), a summary, exit 0 only when nothing failed.
  *
  * It sends about 30 rates requests in a minute: use a `pro` client (a `free` one allows
@@ -18,8 +18,9 @@
 import { exitWithUsage, parseCommandLine, UsageError } from './lib/cli.js';
 import { assertMatchesContract, type ContractOptions } from './lib/contract.js';
 import {
-  judgeDofAgainstFix,
-  judgeMarketAgainstFix,
+  CONSISTENCY_CHECKS,
+  type ConsistencyCheckName,
+  judgeConsistency,
   judgePlausibility,
   percentile,
   type RateLike,
@@ -207,6 +208,8 @@ async function run(options: Options): Promise<number> {
   });
 
   const served: Record<string, RateLike> = {};
+  /** The full answer of /v1/rates, whose `consistency` block the server judged. */
+  let allRates: unknown;
   for (const path of RATES_ROUTES) {
     await check(`${path} answers valid data`, async () => {
       if (authorization === undefined) throw new CheckFailure('no token (see "token issued")');
@@ -217,6 +220,7 @@ async function run(options: Options): Promise<number> {
         errors: Record<string, { code: string }>;
       };
       Object.assign(served, body.rates);
+      if (path === '/v1/rates') allRates = body;
       const rates = Object.entries(body.rates).map(([key, rate]) => `${key}=${rate.value} (${rate.date})`);
       const errors = Object.entries(body.errors).map(([source, error]) => `${source}: ${error.code}`);
       return `200 valid against openapi.yaml: ${rates.join(', ')}${errors.length > 0 ? `; errors ${errors.join(', ')}` : ''}`;
@@ -258,8 +262,9 @@ async function run(options: Options): Promise<number> {
   });
 
   report('values plausible', judgePlausibility(served));
-  report('DOF(D) = FIX(previous banking day)', judgeDofAgainstFix(served.dof, served.banxico));
-  report('Fixer close to the FIX of the same day', judgeMarketAgainstFix(served.fixer, served.banxico));
+  for (const [name, title] of Object.entries(CONSISTENCY_CHECKS)) {
+    report(title, judgeConsistency(allRates, name as ConsistencyCheckName));
+  }
 
   const failed = results.filter((result) => result.verdict.status === 'fail').length;
   const passed = results.filter((result) => result.verdict.status === 'pass').length;

@@ -1,4 +1,5 @@
 import type { APIGatewayAuthorizerResult, APIGatewayRequestAuthorizerEvent } from 'aws-lambda';
+import { headerValue } from '../core/headers.js';
 import { describeError, logger } from '../log.js';
 import type { ClientStore } from './client.js';
 import { constantTimeEquals } from './credentials.js';
@@ -27,16 +28,8 @@ export interface AuthorizerDeps {
   verifyToken?: typeof verifyAccessToken;
 }
 
-function headerValue(event: APIGatewayRequestAuthorizerEvent, name: string): string | undefined {
-  const wanted = name.toLowerCase();
-  for (const [key, value] of Object.entries(event.headers ?? {})) {
-    if (key.toLowerCase() === wanted && typeof value === 'string') return value;
-  }
-  return undefined;
-}
-
 function bearerToken(event: APIGatewayRequestAuthorizerEvent): string | undefined {
-  const match = /^Bearer +(\S+)$/i.exec(headerValue(event, 'authorization')?.trim() ?? '');
+  const match = /^Bearer +(\S+)$/i.exec(headerValue(event.headers, 'authorization')?.trim() ?? '');
   return match?.[1];
 }
 
@@ -58,7 +51,7 @@ async function decide(
 ): Promise<APIGatewayAuthorizerResult> {
   const token = bearerToken(event);
   if (token === undefined) throw new RefusedError('no bearer token');
-  const apiKey = headerValue(event, 'x-api-key');
+  const apiKey = headerValue(event.headers, 'x-api-key');
   if (apiKey === undefined || apiKey === '') throw new RefusedError('no API key');
 
   const verify = deps.verifyToken ?? verifyAccessToken;

@@ -27,7 +27,7 @@ export interface AuthorizerContext {
   /** The client's name, for display (the web page's header via /v1/whoami). */
   name: string;
   plan: Plan;
-  /** Epoch seconds: a cached Allow must not outlive the token (checked again by enforceQuota). */
+  /** Epoch seconds: a cached Allow must not outlive the token (checked again by the request gate, lib/http/gate.ts). */
   tokenExpiresAt: number;
 }
 

@@ -1,6 +1,6 @@
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
+import { headerValue } from '../core/headers.js';
 import type { Plan } from '../core/plan.js';
-import { header } from '../http/request.js';
 import { logger } from '../log.js';
 import type { ClientStore } from './client.js';
 import { CLIENT_ID_PATTERN } from './credentials.js';
@@ -32,8 +32,8 @@ export function tokenRequestFrom(
       ? Buffer.from(event.body, 'base64').toString('utf8')
       : event.body;
   return {
-    authorization: header(event, 'authorization'),
-    contentType: header(event, 'content-type'),
+    authorization: headerValue(event.headers, 'authorization'),
+    contentType: headerValue(event.headers, 'content-type'),
     body,
     sourceIp: event.requestContext?.identity?.sourceIp || undefined,
     queryNames: Object.keys(event.queryStringParameters ?? {}),

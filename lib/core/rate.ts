@@ -9,12 +9,6 @@ export type SourceId = (typeof SOURCE_IDS)[number];
 export const RATE_KEYS = ['dof', 'dof_para_pagos', 'banxico', 'fixer'] as const;
 export type RateKey = (typeof RATE_KEYS)[number];
 
-export const RATE_KEYS_BY_SOURCE: Readonly<Record<SourceId, readonly RateKey[]>> = {
-  dof: ['dof', 'dof_para_pagos'],
-  fixer: ['fixer'],
-  banxico: ['banxico'],
-};
-
 /** A validated value from one source, before any caching decision. */
 export interface ParsedRate {
   key: RateKey;

@@ -2,8 +2,8 @@ import middy, { type MiddlewareObj } from '@middy/core';
 import httpErrorHandler from '@middy/http-error-handler';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
 import { getConfig } from '../config.js';
-import { describeError, logger } from '../log.js';
-import { HttpProblemError, INTERNAL_ERROR_BODY, PROBLEM_CONTENT_TYPE, problemResponse } from './problem.js';
+import { INTERNAL_ERROR_BODY, problemFromError, problemResponse } from './problem.js';
+import { rejectUnknownQuery } from './request.js';
 
 export type HttpFunction = (event: APIGatewayProxyEvent, context: Context) => Promise<APIGatewayProxyResult>;
 
@@ -14,17 +14,7 @@ export type HttpFunction = (event: APIGatewayProxyEvent, context: Context) => Pr
 function problemDetails(): MiddlewareObj<APIGatewayProxyEvent, APIGatewayProxyResult> {
   return {
     onError: async (request) => {
-      const { error } = request;
-      if (error instanceof HttpProblemError) {
-        request.response = problemResponse(error);
-        return;
-      }
-      logger.error('unhandled error', { error: describeError(error) });
-      request.response = {
-        statusCode: 500,
-        headers: { 'Content-Type': PROBLEM_CONTENT_TYPE, 'Cache-Control': 'no-store' },
-        body: INTERNAL_ERROR_BODY,
-      };
+      request.response = problemResponse(problemFromError(request.error));
     },
   };
 }
@@ -61,6 +51,11 @@ function isLocalStage(): boolean {
 export interface HttpHandlerOptions {
   /** Send HSTS; by default on every stage but `local`. */
   strictTransportSecurity?: boolean;
+  /**
+   * The query parameters the route accepts: any other is a 400 naming it, checked when the
+   * handler starts (after the gate's `before`). Left out, the handler reads the query itself.
+   */
+  query?: readonly string[];
 }
 
 /**
@@ -74,7 +69,10 @@ export function httpHandler(fn: HttpFunction, options: HttpHandlerOptions = {}) 
     .use(securityHeaders(options.strictTransportSecurity))
     .use(httpErrorHandler({ logger: false, fallbackMessage: INTERNAL_ERROR_BODY }))
     .use(problemDetails())
-    .handler(fn);
+    .handler((event, context) => {
+      if (options.query !== undefined) rejectUnknownQuery(event, options.query);
+      return fn(event, context);
+    });
 }
 
 export function jsonResponse(

@@ -1,4 +1,5 @@
 import type { APIGatewayProxyResult } from 'aws-lambda';
+import { describeError, logger } from '../log.js';
 
 export const PROBLEM_CONTENT_TYPE = 'application/problem+json';
 
@@ -58,6 +59,24 @@ export function problemResponse(error: HttpProblemError): APIGatewayProxyResult 
   };
 }
 
-export const INTERNAL_ERROR_BODY = JSON.stringify(
-  problemBody(500, 'Internal Server Error', 'The service failed to answer; the error was logged.'),
-);
+/** The bare 500: no detail beyond "it was logged", whatever failed. */
+export const internalServerError = (options?: ProblemOptions) =>
+  new HttpProblemError(
+    500,
+    'Internal Server Error',
+    'The service failed to answer; the error was logged.',
+    options,
+  );
+
+export const INTERNAL_ERROR_BODY = problemResponse(internalServerError()).body;
+
+/**
+ * The one mapping of a thrown value to the problem to answer: a known problem as it is;
+ * anything else is logged (name and message only, never a body) and becomes the bare 500.
+ * Used by the middy stack (lib/http/handler.ts) and the request gate (lib/http/gate.ts).
+ */
+export function problemFromError(error: unknown): HttpProblemError {
+  if (error instanceof HttpProblemError) return error;
+  logger.error('unhandled error', { error: describeError(error) });
+  return internalServerError({ cause: error });
+}

@@ -4,9 +4,9 @@ import { describeError, logger } from '../log.js';
 import { buildRatesAnswer } from '../rates/envelope.js';
 import type { RateService } from '../rates/rate-service.js';
 import { getRateService } from '../rates/service-wiring.js';
+import { requestGate } from './gate.js';
 import { httpHandler } from './handler.js';
 import { serviceUnavailable } from './problem.js';
-import { enforceQuota } from './quota-middleware.js';
 import { conditionalResponse, etagOf, rejectUnknownQuery } from './request.js';
 
 export interface RatesRequest {
@@ -56,8 +56,8 @@ export async function answerRates(
 
 /**
  * The Lambda handler of a rates route; each route is its own function in serverless.yml.
- * The caller's quota is taken before any cache or upstream work (quota-middleware.ts).
+ * The caller's quota is taken before any cache or upstream work (gate.ts).
  */
 export function ratesHandler(sources: readonly SourceId[]) {
-  return httpHandler((event) => answerRates(event, sources)).use(enforceQuota());
+  return httpHandler((event) => answerRates(event, sources)).use(requestGate());
 }

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
+import { headerValue } from '../core/headers.js';
 import { badRequest } from './problem.js';
 
 /** Rejects query parameters the route does not know, naming them, so typos never pass silently. */
@@ -13,13 +14,9 @@ export function rejectUnknownQuery(
   }
 }
 
-/** Case-insensitive header lookup (API Gateway keeps the client's casing). */
+/** A request header by name, whatever its casing (lib/core/headers.ts). */
 export function header(event: Pick<APIGatewayProxyEvent, 'headers'>, name: string): string | undefined {
-  const wanted = name.toLowerCase();
-  for (const [key, value] of Object.entries(event.headers ?? {})) {
-    if (key.toLowerCase() === wanted && value !== undefined) return value;
-  }
-  return undefined;
+  return headerValue(event.headers, name);
 }
 
 /** A strong ETag for a body: the first 27 base64url characters of its SHA-256, quoted. */

@@ -1,7 +1,7 @@
 /**
  * The public routes, for the catch-all function: it answers 405 (with Allow) when a
  * path exists under another method, 404 otherwise. Kept beside serverless.yml's
- * events; test/unit/template.test.ts checks the two agree.
+ * events; test/integration/template.test.ts checks the two agree.
  */
 export const PUBLIC_ROUTES: ReadonlyArray<{ method: string; path: string }> = [
   { method: 'GET', path: '/' },

@@ -1,13 +1,15 @@
 import { load } from 'cheerio/slim';
+import { mediaTypeOf } from '../core/headers.js';
+import { isRecord } from '../core/json.js';
 import { mexicoCityInstant, parseDdMmYyyy } from '../core/mexico-time.js';
 import { assertPlausibleRate } from '../core/plausibility.js';
 import { ProviderError } from '../core/provider-error.js';
 import type { ParsedSource } from '../core/rate.js';
-import type { OutboundResponse } from '../core/upstream.js';
+import { DEFAULT_UPSTREAM_URLS, type OutboundResponse } from '../core/upstream.js';
 import { redactUrl } from '../outbound/http-client.js';
-import { notConfigured } from './credentials.js';
+import { requireCredential } from './credentials.js';
 import type { FetchSource } from './types.js';
-import { getFromUpstream, mediaTypeOf, secondsHeader } from './upstream-call.js';
+import { getFromUpstream, parseJsonBody, secondsHeader } from './upstream-call.js';
 
 /**
  * Banxico SIE REST API, series SF43718: the FIX keyed by determination date. Both the
@@ -17,7 +19,6 @@ import { getFromUpstream, mediaTypeOf, secondsHeader } from './upstream-call.js'
  */
 
 export const SERIES_ID = 'SF43718';
-export const DEFAULT_BANXICO_BASE_URL = 'https://www.banxico.org.mx/SieAPIRest/service/v1';
 const WHAT = 'Banxico SIE';
 const NOT_AVAILABLE = 'N/E';
 const VALUE_PATTERN = /^-?\d+(\.\d+)?$/;
@@ -30,10 +31,6 @@ interface Observation {
 interface ErrorInfo {
   mensaje: string | undefined;
   secondsToReset: number | undefined;
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 function layoutChanged(detail: string): ProviderError {
@@ -113,14 +110,7 @@ function classifyFailure(
 }
 
 function observationsFromJson(text: string): Observation[] {
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch (error) {
-    throw new ProviderError('upstream_error', `${WHAT} answered with a body that is not JSON`, {
-      cause: error,
-    });
-  }
+  const json = parseJsonBody(text, WHAT);
   if (!isRecord(json)) throw layoutChanged('body is not a JSON object');
   if ('error' in json) throw classifyFailure(200, readErrorInfo(text, 'application/json'), {});
   const series = isRecord(json.bmx) ? json.bmx.series : undefined;
@@ -159,7 +149,7 @@ function observationsFromXml(text: string): Observation[] {
 export function parseBanxicoSeries(
   body: Buffer,
   contentType: string | undefined,
-  sourceUrl = `${DEFAULT_BANXICO_BASE_URL}/series/${SERIES_ID}/datos/oportuno`,
+  sourceUrl = `${DEFAULT_UPSTREAM_URLS.banxicoBaseUrl}/series/${SERIES_ID}/datos/oportuno`,
 ): ParsedSource {
   const text = body.toString('utf8');
   const observations = isXml(text, contentType) ? observationsFromXml(text) : observationsFromJson(text);
@@ -205,9 +195,7 @@ function httpFailure(response: OutboundResponse): ProviderError {
 }
 
 export const fetchBanxicoFix: FetchSource = async (ctx) => {
-  const token = ctx.config.banxicoToken;
-  const missing = notConfigured('banxico', ctx.config);
-  if (missing !== undefined || token === undefined) throw missing;
+  const token = requireCredential('banxico', ctx.config);
   const xml = ctx.config.banxicoFormat === 'xml';
   const url = `${ctx.config.banxicoBaseUrl.replace(/\/+$/, '')}/series/${SERIES_ID}/datos/oportuno`;
   // The token goes in the header (it wins over ?token= and stays out of URLs and logs).

@@ -1,12 +1,6 @@
 import { ProviderError } from '../core/provider-error.js';
 import type { SourceId } from '../core/rate.js';
-import type { UpstreamConfig } from '../core/upstream.js';
-
-/** The environment variable each source's credential comes from (the DOF page needs none). */
-export const CREDENTIAL_VARIABLES: Readonly<Partial<Record<SourceId, string>>> = {
-  fixer: 'FIXER_ACCESS_KEY',
-  banxico: 'BANXICO_TOKEN',
-};
+import { CREDENTIAL_VARIABLES, type UpstreamConfig } from '../core/upstream.js';
 
 function credentialOf(source: SourceId, config: Pick<UpstreamConfig, 'fixerAccessKey' | 'banxicoToken'>) {
   if (source === 'fixer') return config.fixerAccessKey;
@@ -29,4 +23,17 @@ export function notConfigured(
     'not_configured',
     `${variable} is not set: set it to call this source, or run \`npm run start:sandbox\` to serve recorded answers`,
   );
+}
+
+/** The credential a fetcher sends, or the `not_configured` error thrown before any call. */
+export function requireCredential(
+  source: 'fixer' | 'banxico',
+  config: Pick<UpstreamConfig, 'fixerAccessKey' | 'banxicoToken'>,
+): string {
+  const credential = credentialOf(source, config);
+  const missing = notConfigured(source, config);
+  if (missing !== undefined || credential === undefined) {
+    throw missing ?? new ProviderError('not_configured', `${source} has no credential`);
+  }
+  return credential;
 }

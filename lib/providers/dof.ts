@@ -1,12 +1,19 @@
-import { type CheerioAPI, load } from 'cheerio/slim';
-import sniffHTMLEncoding from 'html-encoding-sniffer';
 import { addDays, mexicoCityInstant, parseDdMmYyyy } from '../core/mexico-time.js';
 import { assertPlausibleRate } from '../core/plausibility.js';
 import { ProviderError } from '../core/provider-error.js';
 import type { ParsedRate, ParsedSource } from '../core/rate.js';
+import { DEFAULT_UPSTREAM_URLS } from '../core/upstream.js';
 import { redactUrl } from '../outbound/http-client.js';
+import {
+  type DofTable,
+  hasExpectedHeader,
+  hasFourCells,
+  isDofValueText,
+  NOT_AVAILABLE,
+  readDofTable,
+} from './dof-table.js';
 import type { FetchSource } from './types.js';
-import { charsetOf, getFromUpstream } from './upstream-call.js';
+import { getFromUpstream } from './upstream-call.js';
 
 /**
  * Banxico's "Tipo de cambio para solventar obligaciones" page, which reprints the DOF
@@ -14,13 +21,9 @@ import { charsetOf, getFromUpstream } from './upstream-call.js';
  * table is a layout change, reported instead of guessed around.
  */
 
-export const DEFAULT_DOF_URL = 'https://www.banxico.org.mx/tipcamb/tipCamMIAction.do';
-
-const EXPECTED_HEADER = ['Fecha', 'FIX', 'Publicacion DOF', 'Para pagos'] as const;
-const NOT_AVAILABLE = 'N/E';
-// A sign is accepted so that a negative number is reported as an implausible value
-// rather than as a layout change: it is a wrong number in the right place.
-const VALUE_PATTERN = /^-?\d+\.\d{4}$/;
+function layoutChanged(detail: string): ProviderError {
+  return new ProviderError('layout_changed', `DOF page layout changed: ${detail}`);
+}
 
 interface DofRow {
   /** YYYY-MM-DD */
@@ -30,73 +33,21 @@ interface DofRow {
   paraPagos: number | undefined;
 }
 
-function layoutChanged(detail: string): ProviderError {
-  return new ProviderError('layout_changed', `DOF page layout changed: ${detail}`);
-}
-
-/**
- * The page decoded the way a browser would (WHATWG encoding sniffing: BOM, then the HTTP
- * charset, then a `<meta>` charset in the first 1024 bytes, then windows-1252). The live
- * server sends ASCII with entities and no charset; a saved copy is windows-1252; a copy
- * re-served as UTF-8 says so in a `<meta>` while a bare `Content-Type: text/html` does not.
- */
-function decode(body: Buffer, contentType: string | undefined): string {
-  const label = charsetOf(contentType);
-  const encoding = sniffHTMLEncoding(body, {
-    ...(label === undefined ? {} : { transportLayerEncodingLabel: label }),
-    defaultEncoding: 'windows-1252',
-  });
-  try {
-    // Node's own WHATWG TextDecoder (full ICU): @exodus/bytes' would add ~190 kB to the bundle.
-    return new TextDecoder(encoding).decode(body);
-  } catch {
-    // An encoding Node cannot decode (WHATWG's `replacement`, `x-user-defined`): the digits,
-    // dates and N/E are ASCII and read the same; an accented header then reads as changed.
-    return new TextDecoder('windows-1252').decode(body);
-  }
-}
-
-function collapse(text: string): string {
-  return text.replace(/\s+/g, ' ').trim();
-}
-
-function withoutAccents(text: string): string {
-  return text.normalize('NFD').replace(/\p{M}/gu, '');
-}
-
-/** Header cell text without the footnote markers (`<sup>2/</sup>`). */
-function headerCellText($: CheerioAPI, cell: Parameters<CheerioAPI>[0]): string {
-  const copy = $(cell).clone();
-  copy.find('sup').remove();
-  return withoutAccents(collapse(copy.text()));
-}
-
 function parseValue(text: string, column: string, date: string): number | undefined {
+  if (!isDofValueText(text)) throw layoutChanged(`unreadable ${column} value for ${date}`);
   if (text === NOT_AVAILABLE) return undefined;
-  if (!VALUE_PATTERN.test(text)) throw layoutChanged(`unreadable ${column} value for ${date}`);
   return assertPlausibleRate(Number(text), `DOF page ${column} for ${date}`);
 }
 
-function readRows($: CheerioAPI): DofRow[] {
-  const headers = $('tr.renglonTituloColumnas');
-  if (headers.length !== 1) throw layoutChanged(`expected one header row, found ${headers.length}`);
-  const headerCells = headers.children('td, th').toArray();
-  const headerTexts = headerCells.map((cell) => headerCellText($, cell));
-  if (
-    headerTexts.length !== EXPECTED_HEADER.length ||
-    headerTexts.some((text, index) => text !== EXPECTED_HEADER[index])
-  ) {
+function readRows(table: DofTable): DofRow[] {
+  if (table.headerRows !== 1) throw layoutChanged(`expected one header row, found ${table.headerRows}`);
+  if (!hasExpectedHeader(table)) {
     throw layoutChanged('header row differs from Fecha | FIX | Publicación DOF | Para pagos');
   }
 
   const rows: DofRow[] = [];
-  for (const tr of headers.nextAll('tr').toArray()) {
-    // Only element children count: the page's commented-out fifth cell is a comment node.
-    const cells = $(tr)
-      .children()
-      .toArray()
-      .map((cell) => ({ tag: cell.tagName.toLowerCase(), text: collapse($(cell).text()) }));
-    if (cells.length !== 4 || cells.some((cell) => cell.tag !== 'td')) {
+  for (const cells of table.rows) {
+    if (!hasFourCells(cells)) {
       throw layoutChanged(`data row ${rows.length + 1} does not have exactly 4 cells`);
     }
     const [dateCell, fixCell, dofCell, paraPagosCell] = cells.map((cell) => cell.text);
@@ -118,12 +69,12 @@ function readRows($: CheerioAPI): DofRow[] {
 }
 
 /** Pure: the page bytes (and the Content-Type they came with) in, validated rates out. */
-export function parseDofPage(body: Buffer, contentType?: string, sourceUrl = DEFAULT_DOF_URL): ParsedSource {
-  // htmlparser2 (xmlMode off) instead of cheerio's default parse5: ~3× faster on this
-  // 30 kB page and it keeps the DOM literal (no implied tbody, no foster-parented
-  // cells), which is what a strict layout check wants to see.
-  const $ = load(decode(body, contentType), { xml: { xmlMode: false } });
-  const rows = readRows($);
+export function parseDofPage(
+  body: Buffer,
+  contentType?: string,
+  sourceUrl: string = DEFAULT_UPSTREAM_URLS.dofUrl,
+): ParsedSource {
+  const rows = readRows(readDofTable(body, contentType));
   const url = redactUrl(sourceUrl);
 
   const dofRow = rows.find((row) => row.dof !== undefined);

@@ -1,12 +1,13 @@
+import { epochSecondsToDate } from '../core/epoch.js';
+import { isRecord } from '../core/json.js';
 import { isIsoDate, mexicoCityDate } from '../core/mexico-time.js';
 import { assertPlausibleRate, roundHalfUp } from '../core/plausibility.js';
 import { ProviderError, type ProviderErrorCode } from '../core/provider-error.js';
 import type { ParsedSource } from '../core/rate.js';
 import type { OutboundResponse } from '../core/upstream.js';
-import { epochSecondsToDate } from '../rates/time-checks.js';
-import { notConfigured } from './credentials.js';
+import { requireCredential } from './credentials.js';
 import type { FetchSource } from './types.js';
-import { getFromUpstream, secondsHeader } from './upstream-call.js';
+import { getFromUpstream, parseJsonBody, secondsHeader } from './upstream-call.js';
 
 /**
  * Fixer: a market mid-rate, the only source independent of Banxico. The free plan is
@@ -33,10 +34,6 @@ interface FixerFailure {
   error: { code: number; type?: unknown };
 }
 
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
 function isFixerFailure(value: Record<string, unknown>): value is Record<string, unknown> & FixerFailure {
   return value.success === false && isRecord(value.error) && typeof value.error.code === 'number';
 }
@@ -52,16 +49,6 @@ function isFixerLatest(value: Record<string, unknown>): value is Record<string, 
     isIsoDate(value.date) &&
     isRecord(value.rates)
   );
-}
-
-function parseJson(body: Buffer): unknown {
-  try {
-    return JSON.parse(body.toString('utf8'));
-  } catch (error) {
-    throw new ProviderError('upstream_error', `${WHAT} answered with a body that is not JSON`, {
-      cause: error,
-    });
-  }
 }
 
 function codeForFixerError(code: number): ProviderErrorCode {
@@ -92,7 +79,7 @@ function rateOf(rates: Record<string, unknown>, symbol: string): number {
 
 /** Pure: a Fixer `latest` body in, the derived USD→MXN rate out. */
 export function parseFixerLatest(body: Buffer): ParsedSource {
-  const json = parseJson(body);
+  const json = parseJsonBody(body.toString('utf8'), WHAT);
   if (!isRecord(json)) throw new ProviderError('layout_changed', 'Fixer response is not a JSON object');
   if (isFixerFailure(json)) throw fixerFailure(json);
   if (!isFixerLatest(json))
@@ -165,9 +152,7 @@ function httpFailure(response: OutboundResponse): ProviderError {
 }
 
 export const fetchFixerRate: FetchSource = async (ctx) => {
-  const key = ctx.config.fixerAccessKey;
-  const missing = notConfigured('fixer', ctx.config);
-  if (missing !== undefined || key === undefined) throw missing;
+  const key = requireCredential('fixer', ctx.config);
   const baseUrl = ctx.config.fixerBaseUrl.replace(/\/+$/, '');
   // APILayer's Fixer takes the key in a header; data.fixer.io (and replays of it) in the query.
   const response = isApiLayer(baseUrl)

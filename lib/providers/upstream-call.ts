@@ -40,6 +40,20 @@ function hostOf(url: string): string | undefined {
   }
 }
 
+/**
+ * A JSON body, or `upstream_error` when it is not JSON at all (a proxy's page, a truncated
+ * answer): an upstream fault, where JSON without the documented fields is `layout_changed`.
+ */
+export function parseJsonBody(text: string, what: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch (error) {
+    throw new ProviderError('upstream_error', `${what} answered with a body that is not JSON`, {
+      cause: error,
+    });
+  }
+}
+
 /** TLS failures Node reports (certificate checks, handshake, protocol version). */
 const TLS_CODE = /^(ERR_TLS_|ERR_SSL_|CERT_|UNABLE_TO_|DEPTH_ZERO_|SELF_SIGNED_|EPROTO$|HOSTNAME_MISMATCH)/;
 
@@ -54,12 +68,6 @@ export function networkFailure(code: string | undefined): string {
     return `network unreachable (${code})`;
   if (TLS_CODE.test(code)) return `TLS failed (${code})`;
   return `network error (${code})`;
-}
-
-/** The media type of a Content-Type header, lower-cased, without parameters. */
-export function mediaTypeOf(contentType: string | undefined): string | undefined {
-  const type = contentType?.split(';')[0]?.trim().toLowerCase();
-  return type === undefined || type === '' ? undefined : type;
 }
 
 /** The charset parameter of a Content-Type header, if any. */

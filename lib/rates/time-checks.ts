@@ -14,9 +14,13 @@
  * read as seconds).
  */
 
+import { EARLIEST_EPOCH_SECONDS } from '../core/epoch.js';
 import { mexicoCityDate } from '../core/mexico-time.js';
 import { ProviderError } from '../core/provider-error.js';
 import type { ParsedSource, SourceId } from '../core/rate.js';
+
+// The epoch rule is stated once in the ground floor (the Fixer parser reads it too).
+export { EARLIEST_EPOCH_SECONDS, epochSecondsToDate } from '../core/epoch.js';
 
 /** How messages name each source. */
 const SOURCE_NAMES: Readonly<Record<SourceId, string>> = {
@@ -26,20 +30,9 @@ const SOURCE_NAMES: Readonly<Record<SourceId, string>> = {
 };
 
 export const CLOCK_SKEW_MS = 5 * 60_000;
-/** 2000-01-01T00:00:00Z in epoch seconds: "after 1999". */
-export const EARLIEST_EPOCH_SECONDS = 946_684_800;
 
 function invalid(message: string): ProviderError {
   return new ProviderError('invalid_value', message);
-}
-
-/** A seconds epoch from an upstream as an instant; milliseconds and nonsense are `invalid_value`. */
-export function epochSecondsToDate(value: number, what: string): Date {
-  if (!Number.isSafeInteger(value)) throw invalid(`${what} is not a whole number of seconds`);
-  // Epoch milliseconds of any date after 1973 exceed 1e11; seconds will not until the year 5138.
-  if (value >= 1e11) throw invalid(`${what} ${value} is not in seconds (milliseconds?)`);
-  if (value < EARLIEST_EPOCH_SECONDS) throw invalid(`${what} ${value} is before 2000`);
-  return new Date(value * 1000);
 }
 
 /** Today in Mexico City as the latest date a source may give. */

@@ -4,6 +4,8 @@ import type { ErrorObject, ValidateFunction } from 'ajv';
 import Ajv2020 from 'ajv/dist/2020.js';
 import addFormats from 'ajv-formats';
 import { parse } from 'yaml';
+import { mediaTypeOf } from '../../lib/core/headers.js';
+import { isRecord } from '../../lib/core/json.js';
 import { SERVICE_ROOT } from './template.js';
 
 /**
@@ -62,10 +64,6 @@ export class ContractViolationError extends Error {
 
 type Json = Record<string, unknown>;
 
-function isRecord(value: unknown): value is Json {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
 function decodePointerToken(token: string): string {
   return token.replace(/~1/g, '/').replace(/~0/g, '~');
 }
@@ -93,11 +91,6 @@ function templateToRegExp(template: string): RegExp {
     .map((part) => (/^\{[^}]+\}$/.test(part) ? '[^/]+' : part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')))
     .join('');
   return new RegExp(`^${pattern}$`);
-}
-
-function mediaType(contentType: string | null): string | undefined {
-  const type = contentType?.split(';')[0]?.trim().toLowerCase();
-  return type === undefined || type === '' ? undefined : type;
 }
 
 function isJsonMediaType(type: string): boolean {
@@ -246,7 +239,7 @@ export function loadContract(file = OPENAPI_PATH): Contract {
     if (!isRecord(content)) {
       return input.body === '' ? [] : ['must have no body'];
     }
-    const type = mediaType(input.headers.get('content-type'));
+    const type = mediaTypeOf(input.headers.get('content-type'));
     if (type === undefined) return ['Content-Type is missing'];
     const declaredTypes = Object.keys(content);
     const mediaKey = declaredTypes.find((declared) => declared.toLowerCase() === type);

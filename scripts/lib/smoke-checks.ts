@@ -1,4 +1,4 @@
-import { previousBankingDay } from '../../lib/core/banking-calendar.js';
+import { isRecord } from '../../lib/core/json.js';
 import { MAX_PLAUSIBLE_MXN_PER_USD, MIN_PLAUSIBLE_MXN_PER_USD } from '../../lib/core/plausibility.js';
 
 /**
@@ -35,45 +35,67 @@ export function judgePlausibility(rates: Readonly<Record<string, RateLike>>): Ve
   };
 }
 
-/** DOF(D) = FIX(previous banking day before D): the DOF prints the FIX on the next banking day. */
-export function judgeDofAgainstFix(dof: RateLike | undefined, fix: RateLike | undefined): Verdict {
-  if (dof === undefined || fix === undefined) {
-    return { status: 'not-checkable', reason: `${dof === undefined ? 'no DOF rate' : 'no FIX rate'} served` };
-  }
-  const fixDate = previousBankingDay(dof.date);
-  if (fix.date !== fixDate) {
-    return {
-      status: 'not-checkable',
-      reason: `DOF of ${dof.date} is the FIX of ${fixDate}, but Banxico served the FIX of ${fix.date}`,
-    };
-  }
-  if (Math.abs(dof.value - fix.value) > 0.00005) {
-    return {
-      status: 'fail',
-      reason: `DOF(${dof.date}) = ${dof.value} but FIX(${fixDate}) = ${fix.value}`,
-    };
-  }
-  return { status: 'pass', figure: `DOF(${dof.date}) = FIX(${fixDate}) = ${fix.value}` };
+/**
+ * The consistency checks the server states in every rates answer (`consistency`, after
+ * `errors`; shape in openapi.yaml): the smoke reports the server's verdicts and never
+ * recomputes a rule (DOF(D) = FIX(previous banking day) lives on the server only).
+ */
+export const CONSISTENCY_CHECKS = {
+  dof_vs_fix: 'DOF(D) = FIX(previous banking day)',
+  fixer_vs_fix: 'Fixer close to the FIX',
+  para_pagos_vs_sf60653: 'para pagos = SF60653 on banking days',
+} as const;
+export type ConsistencyCheckName = keyof typeof CONSISTENCY_CHECKS;
+
+/** How a side of a check is named in a figure: `DOF(2020-11-17) = 20.4833`. */
+const SIDE_LABELS: Readonly<Record<string, string>> = {
+  dof: 'DOF',
+  fix: 'FIX',
+  fixer: 'Fixer',
+  para_pagos: 'para pagos',
+  sf60653: 'SF60653',
+};
+
+function isRateLike(value: unknown): value is RateLike {
+  return isRecord(value) && typeof value.value === 'number' && typeof value.date === 'string';
 }
 
-/** Fixer's market mid-rate and the FIX of the same day differ by a fraction of a percent. */
-export const MAX_MARKET_DEVIATION = 0.03;
+/** The sides the server compared, in its order, and the spreads it measured. */
+function describeSides(check: Record<string, unknown>): string {
+  const sides = Object.entries(check).flatMap(([key, side]) => {
+    const label = SIDE_LABELS[key];
+    if (label === undefined) return [];
+    return [isRateLike(side) ? `${label}(${side.date}) = ${side.value}` : `${label} missing`];
+  });
+  const spreads = [
+    typeof check.spread_pesos === 'number' ? `${check.spread_pesos} pesos` : undefined,
+    typeof check.spread_percent === 'number' ? `${check.spread_percent} %` : undefined,
+  ].filter((spread) => spread !== undefined);
+  return `${sides.join(', ')}${spreads.length > 0 ? ` (${spreads.join(', ')} apart)` : ''}`;
+}
 
-export function judgeMarketAgainstFix(market: RateLike | undefined, fix: RateLike | undefined): Verdict {
-  if (market === undefined || fix === undefined) {
-    return {
-      status: 'not-checkable',
-      reason: `${market === undefined ? 'no Fixer rate' : 'no FIX rate'} served`,
-    };
+/**
+ * The server's verdict on one check of a rates answer's `consistency` block: `ok` true is a
+ * pass, false a failure, null not checkable (with the server's `reason`). An answer without
+ * the block, or with a check of another shape, cannot be judged.
+ */
+export function judgeConsistency(body: unknown, name: ConsistencyCheckName): Verdict {
+  const block = isRecord(body) ? body.consistency : undefined;
+  if (!isRecord(block))
+    return { status: 'not-checkable', reason: 'the rates answer has no consistency block' };
+  const check = block[name];
+  if (
+    !isRecord(check) ||
+    typeof check.rule !== 'string' ||
+    !(typeof check.ok === 'boolean' || check.ok === null)
+  ) {
+    return { status: 'not-checkable', reason: `the consistency block has no ${name} check` };
   }
-  if (market.date !== fix.date) {
-    return { status: 'not-checkable', reason: `Fixer is of ${market.date}, the FIX of ${fix.date}` };
-  }
-  const deviation = Math.abs(market.value - fix.value) / fix.value;
-  const figure = `Fixer ${market.value} vs FIX ${fix.value} on ${fix.date}: ${(deviation * 100).toFixed(2)}% apart`;
-  return deviation <= MAX_MARKET_DEVIATION
-    ? { status: 'pass', figure: `${figure} (≤ ${MAX_MARKET_DEVIATION * 100}%)` }
-    : { status: 'fail', reason: `${figure} (> ${MAX_MARKET_DEVIATION * 100}%)` };
+  const sides = describeSides(check);
+  if (check.ok === true) return { status: 'pass', figure: `${sides} (${check.rule})` };
+  if (check.ok === false) return { status: 'fail', reason: `${sides} breaks ${check.rule}` };
+  const reason = typeof check.reason === 'string' ? check.reason : 'no reason given';
+  return { status: 'not-checkable', reason: `${reason}: ${sides}` };
 }
 
 /** The nearest-rank percentile of a non-empty sample. */

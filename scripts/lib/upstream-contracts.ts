@@ -1,5 +1,6 @@
 import type { ValidateFunction } from 'ajv';
 import Ajv2020 from 'ajv/dist/2020.js';
+import { isRecord } from '../../lib/core/json.js';
 import { checkDofPage } from '../../lib/providers/contracts/dof-page.js';
 import fixerError from '../../lib/providers/contracts/fixer-error.schema.json' with { type: 'json' };
 import fixerLatest from '../../lib/providers/contracts/fixer-latest.schema.json' with { type: 'json' };
@@ -52,57 +53,58 @@ function parseJson(body: Buffer): { value: unknown } | { error: string } {
   }
 }
 
-const isRecord = (value: unknown): value is Record<string, unknown> =>
-  typeof value === 'object' && value !== null && !Array.isArray(value);
+/** How one JSON upstream tells its error shape from its success shape, and what to show of each. */
+interface JsonContract {
+  errorSchema: UpstreamSchemaName;
+  successSchema: UpstreamSchemaName;
+  isError: (json: Record<string, unknown>) => boolean;
+  errorSummary: (error: Record<string, unknown>, status: number) => string;
+  successSummary: (json: unknown) => string;
+}
 
-function checkFixer(answer: UpstreamAnswer): UpstreamVerdict {
+function checkJson(answer: UpstreamAnswer, contract: JsonContract): UpstreamVerdict {
   const parsed = parseJson(answer.body);
   if ('error' in parsed)
     return { shape: 'success', violations: [parsed.error], summary: `HTTP ${answer.status}` };
   const json = parsed.value;
-  if (isRecord(json) && json.success === false) {
-    const error = isRecord(json.error) ? json.error : {};
+  if (isRecord(json) && contract.isError(json)) {
     return {
       shape: 'error',
-      violations: validateUpstreamSchema('fixerError', json),
-      summary: `error ${String(error.code)} ${String(error.type)}`,
+      violations: validateUpstreamSchema(contract.errorSchema, json),
+      summary: contract.errorSummary(isRecord(json.error) ? json.error : {}, answer.status),
     };
   }
-  const violations = validateUpstreamSchema('fixerLatest', json);
-  const summary = isRecord(json) ? `latest ${String(json.date)}, base ${String(json.base)}` : 'not an object';
+  const violations = validateUpstreamSchema(contract.successSchema, json);
   return {
     shape: 'success',
     violations: answer.status === 200 ? violations : [`HTTP ${answer.status}`, ...violations],
-    summary,
+    summary: contract.successSummary(json),
   };
 }
 
-function checkBanxico(answer: UpstreamAnswer): UpstreamVerdict {
-  const parsed = parseJson(answer.body);
-  if ('error' in parsed)
-    return { shape: 'success', violations: [parsed.error], summary: `HTTP ${answer.status}` };
-  const json = parsed.value;
-  if (isRecord(json) && 'error' in json) {
-    const error = isRecord(json.error) ? json.error : {};
-    return {
-      shape: 'error',
-      violations: validateUpstreamSchema('sieError', json),
-      summary: `HTTP ${answer.status} error "${String(error.mensaje)}"`,
-    };
-  }
-  const violations = validateUpstreamSchema('sieSeries', json);
-  const datos =
-    isRecord(json) && isRecord(json.bmx) && Array.isArray(json.bmx.series) ? json.bmx.series[0] : undefined;
-  const newest = isRecord(datos) && Array.isArray(datos.datos) ? datos.datos.at(-1) : undefined;
-  const summary = isRecord(newest)
-    ? `${String(datos?.idSerie)} ${String(newest.fecha)} = ${String(newest.dato)}`
-    : 'no datos';
-  return {
-    shape: 'success',
-    violations: answer.status === 200 ? violations : [`HTTP ${answer.status}`, ...violations],
-    summary,
-  };
-}
+const FIXER_CONTRACT: JsonContract = {
+  errorSchema: 'fixerError',
+  successSchema: 'fixerLatest',
+  isError: (json) => json.success === false,
+  errorSummary: (error) => `error ${String(error.code)} ${String(error.type)}`,
+  successSummary: (json) =>
+    isRecord(json) ? `latest ${String(json.date)}, base ${String(json.base)}` : 'not an object',
+};
+
+const SIE_CONTRACT: JsonContract = {
+  errorSchema: 'sieError',
+  successSchema: 'sieSeries',
+  isError: (json) => 'error' in json,
+  errorSummary: (error, status) => `HTTP ${status} error "${String(error.mensaje)}"`,
+  successSummary: (json) => {
+    const datos =
+      isRecord(json) && isRecord(json.bmx) && Array.isArray(json.bmx.series) ? json.bmx.series[0] : undefined;
+    const newest = isRecord(datos) && Array.isArray(datos.datos) ? datos.datos.at(-1) : undefined;
+    return isRecord(newest)
+      ? `${String(datos?.idSerie)} ${String(newest.fecha)} = ${String(newest.dato)}`
+      : 'no datos';
+  },
+};
 
 function checkDof(answer: UpstreamAnswer): UpstreamVerdict {
   const report = checkDofPage(answer.body);
@@ -116,7 +118,7 @@ function checkDof(answer: UpstreamAnswer): UpstreamVerdict {
 }
 
 export function checkUpstreamAnswer(name: UpstreamName, answer: UpstreamAnswer): UpstreamVerdict {
-  if (name === 'fixer') return checkFixer(answer);
-  if (name === 'banxico') return checkBanxico(answer);
+  if (name === 'fixer') return checkJson(answer, FIXER_CONTRACT);
+  if (name === 'banxico') return checkJson(answer, SIE_CONTRACT);
   return checkDof(answer);
 }

@@ -3,6 +3,7 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { NewClientCredentials } from '../../lib/auth/client-admin.js';
 import { type RunningStack, startStack } from '../../scripts/lib/local-stack.js';
+import { CONSISTENCY_CHECKS } from '../../scripts/lib/smoke-checks.js';
 import { SERVICE_ROOT } from '../../scripts/lib/template.js';
 import {
   createClientWithCli,
@@ -44,6 +45,8 @@ async function smoke(stack: RunningStack, client: NewClientCredentials): Promise
   }
 }
 
+const CONSISTENCY_TITLES = Object.values(CONSISTENCY_CHECKS);
+
 describe('npm run smoke', () => {
   let stack: RunningStack;
   let client: NewClientCredentials;
@@ -84,9 +87,12 @@ describe('npm run smoke', () => {
     );
     expect(run.stdout).toMatch(/^✓ response time \(warm p95 of 20 measured only\) — p50 \d+ ms, p95 \d+ ms/m);
     expect(run.stdout).toMatch(/^✓ values plausible — dof=20.5303, dof_para_pagos=20.5303, banxico=20.0777/m);
-    // The captures are of different weeks: DOF of 2020-11-13, FIX of 2020-11-27.
-    expect(run.stdout).toContain('– DOF(D) = FIX(previous banking day) — not checkable: DOF of 2020-11-13');
-    expect(run.stdout).toMatch(/^smoke OK: 12 checks ok, 0 failing, 1 not checkable$/m);
+    // The consistency verdicts are the server's (the answer's `consistency` block, issue 14b);
+    // until the server sends that block the smoke cannot judge them, and says so.
+    for (const check of CONSISTENCY_TITLES) {
+      expect(run.stdout).toContain(`– ${check} — not checkable: the rates answer has no consistency block`);
+    }
+    expect(run.stdout).toMatch(/^smoke OK: 11 checks ok, 0 failing, 3 not checkable$/m);
     expect(run.code).toBe(0);
   }, 180_000);
 

@@ -1,4 +1,4 @@
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
@@ -9,6 +9,34 @@ import { readStackFile } from '../../scripts/lib/stack-file.js';
 import { SERVICE_ROOT } from '../../scripts/lib/template.js';
 
 const PROBLEM = 'application/problem+json';
+
+/**
+ * Runs a node script to its end without blocking this process's event loop: a blocking
+ * spawnSync froze the keep-alive sockets' idle timers, so the next fetch reused a socket
+ * the stack had already closed ("other side closed").
+ */
+function runNode(
+  args: string[],
+  options: { env: NodeJS.ProcessEnv; timeoutMs: number },
+): Promise<{ status: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, args, { cwd: SERVICE_ROOT, env: options.env });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
+      stdout += chunk;
+    });
+    child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
+      stderr += chunk;
+    });
+    const timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs);
+    child.once('error', reject);
+    child.once('close', (status) => {
+      clearTimeout(timer);
+      resolve({ status, stdout, stderr });
+    });
+  });
+}
 
 /** 'connected', or the error code a TCP connection to host:port ends with. */
 function connectOutcome(host: string, port: number): Promise<string> {
@@ -157,16 +185,11 @@ describe('the local stack (npm start)', () => {
     }
   }, 180_000);
 
-  it('lets npm run refresh find the stack through its data directory, as client:* do', () => {
+  it('lets npm run refresh find the stack through its data directory, as client:* do', async () => {
     const env: NodeJS.ProcessEnv = { ...process.env, DATA_DIR: stack.dataDir };
     delete env.LAMBDA_PORT;
     delete env.PORT;
-    const result = spawnSync(process.execPath, ['--import', 'tsx', 'scripts/refresh.ts'], {
-      cwd: SERVICE_ROOT,
-      env,
-      encoding: 'utf8',
-      timeout: 60_000,
-    });
+    const result = await runNode(['--import', 'tsx', 'scripts/refresh.ts'], { env, timeoutMs: 60_000 });
 
     expect(result.stderr).not.toContain('no local stack');
     expect(result.status).toBe(0);
@@ -175,16 +198,14 @@ describe('the local stack (npm start)', () => {
 
   it('refuses a second start on the same ports and leaves the first stack serving', async () => {
     const dataDir = mkdtempSync(path.join(os.tmpdir(), 'tdc-second-'));
-    const result = spawnSync(process.execPath, ['--import', 'tsx', 'scripts/start.ts'], {
-      cwd: SERVICE_ROOT,
+    const result = await runNode(['--import', 'tsx', 'scripts/start.ts'], {
       env: {
         ...process.env,
         PORT: String(stack.port),
         LAMBDA_PORT: String(stack.lambdaPort),
         DATA_DIR: dataDir,
       },
-      encoding: 'utf8',
-      timeout: 60_000,
+      timeoutMs: 60_000,
     });
 
     expect(result.status).toBe(1);

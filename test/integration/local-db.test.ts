@@ -1,8 +1,7 @@
 import net from 'node:net';
 import { DescribeTableCommand } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTableClient } from '../../lib/db/client.js';
-import { pingTable } from '../../lib/db/health-store.js';
+import { createTableClient, pingTable } from '../../lib/db/client.js';
 import { checkHealth } from '../../lib/health.js';
 import { ensureTable, localDynamoClient, startDynalite } from '../../scripts/lib/local-db.js';
 

@@ -1,8 +1,8 @@
 import { GetCommand, type UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { APIGatewayProxyEvent, Context } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { requestGate } from '../../lib/http/gate.js';
 import { httpHandler, jsonResponse } from '../../lib/http/handler.js';
-import { enforceQuota } from '../../lib/http/quota-middleware.js';
 import { consumeQuota, type QuotaStore } from '../../lib/quota/consume-quota.js';
 import { createDynamoQuotaStore } from '../../lib/quota/quota-store.js';
 import { quotaWindows, windowSpan } from '../../lib/quota/rule.js';
@@ -35,7 +35,7 @@ describe('per-client quotas on a real dynalite', () => {
     db = await startTestTable('tdc-quota-test');
     store = createDynamoQuotaStore(db.table);
     handler = httpHandler(async () => jsonResponse(200, { ok: true })).use(
-      enforceQuota({
+      requestGate({
         consume: (input) => consumeQuota(store, { ...input, limits: LIMITS }),
         now: () => clock,
       }),

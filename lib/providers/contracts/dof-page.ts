@@ -1,9 +1,18 @@
-import { load } from 'cheerio/slim';
+import { addDays, parseDdMmYyyy } from '../../core/mexico-time.js';
+import {
+  hasExpectedHeader,
+  hasFourCells,
+  isDofValueText,
+  NOT_AVAILABLE,
+  readDofTable,
+} from '../dof-table.js';
 
 /**
  * The DOF page (Banxico's tipCamMIAction.do) has no schema, so its contract is a list of
  * structural assertions, each named: what lib/providers/dof.ts relies on, stated once
  * here and checked against the captures and, by `npm run contract:live`, the real page.
+ * Both read the page through one reader (lib/providers/dof-table.ts): same decoding,
+ * same rows, same value pattern.
  */
 
 export const DOF_PAGE_ASSERTIONS = [
@@ -25,70 +34,47 @@ export interface DofPageReport {
   newestDate: string | undefined;
 }
 
-const EXPECTED_HEADER = ['Fecha', 'FIX', 'Publicacion DOF', 'Para pagos'];
-const DATE = /^(\d{2})\/(\d{2})\/(\d{4})$/;
-const VALUE = /^(\d+\.\d{4}|N\/E)$/;
-
-const collapse = (text: string) => text.replace(/\s+/g, ' ').trim();
-const withoutAccents = (text: string) => text.normalize('NFD').replace(/\p{M}/gu, '');
-
-function dayNumber(ddmmyyyy: string): number | undefined {
-  const match = DATE.exec(ddmmyyyy);
-  if (match === null) return undefined;
-  return Date.UTC(Number(match[3]), Number(match[2]) - 1, Number(match[1])) / 86_400_000;
-}
-
-/** Checks every assertion (latin1 decoding, as the server sends ASCII with entities). */
-export function checkDofPage(body: Buffer): DofPageReport {
-  const $ = load(body.toString('latin1'), { xml: { xmlMode: false } });
+/** Checks every assertion on the page as the parser reads it (lib/providers/dof-table.ts). */
+export function checkDofPage(body: Buffer, contentType?: string): DofPageReport {
+  const table = readDofTable(body, contentType);
   const violations: DofPageReport['violations'] = [];
   const fail = (assertion: DofPageAssertion, detail: string) => violations.push({ assertion, detail });
 
-  const header = $('tr.renglonTituloColumnas');
-  if (header.length !== 1) {
-    fail('one header row tr.renglonTituloColumnas', `found ${header.length}`);
+  if (table.headerRows !== 1) {
+    fail('one header row tr.renglonTituloColumnas', `found ${table.headerRows}`);
     return { violations, rows: 0, newestDate: undefined };
   }
-  const headerTexts = header
-    .children('td, th')
-    .toArray()
-    .map((cell) => {
-      const copy = $(cell).clone();
-      copy.find('sup').remove();
-      return withoutAccents(collapse(copy.text()));
-    });
-  if (headerTexts.join(' | ') !== EXPECTED_HEADER.join(' | ')) {
-    fail('header cells: Fecha | FIX | Publicación DOF | Para pagos', `found ${headerTexts.join(' | ')}`);
+  if (!hasExpectedHeader(table)) {
+    fail('header cells: Fecha | FIX | Publicación DOF | Para pagos', `found ${table.header.join(' | ')}`);
   }
 
-  const rows = header.nextAll('tr').toArray();
-  if (rows.length === 0) fail('at least one data row after the header', 'none');
-  let previousDay: number | undefined;
+  if (table.rows.length === 0) fail('at least one data row after the header', 'none');
+  let previousDate: string | undefined;
   let withDof = 0;
   let newestDate: string | undefined;
-  rows.forEach((row, index) => {
-    const cells = $(row).children().toArray();
-    const texts = cells.map((cell) => collapse($(cell).text()));
+  table.rows.forEach((cells, index) => {
     const where = `row ${index + 1}`;
-    if (cells.length !== 4 || cells.some((cell) => cell.tagName.toLowerCase() !== 'td')) {
+    if (!hasFourCells(cells)) {
       fail('every data row: exactly 4 td', `${where} has ${cells.length} cells`);
       return;
     }
-    const [date = '', ...values] = texts;
-    const day = dayNumber(date);
-    if (day === undefined) fail('first cell: a dd/mm/yyyy date', `${where}: ${JSON.stringify(date)}`);
+    const [date = '', ...values] = cells.map((cell) => cell.text);
+    const isoDate = parseDdMmYyyy(date);
+    if (isoDate === undefined) fail('first cell: a dd/mm/yyyy date', `${where}: ${JSON.stringify(date)}`);
     newestDate ??= date;
     for (const value of values) {
-      if (!VALUE.test(value)) {
+      if (!isDofValueText(value)) {
         fail('value cells: a number with 4 decimals or N/E', `${where}: ${JSON.stringify(value)}`);
       }
     }
-    if (values[1] !== undefined && values[1] !== 'N/E') withDof += 1;
-    if (day !== undefined && previousDay !== undefined && day !== previousDay - 1) {
+    if (values[1] !== undefined && values[1] !== NOT_AVAILABLE) withDof += 1;
+    if (isoDate !== undefined && previousDate !== undefined && isoDate !== addDays(previousDate, -1)) {
       fail('rows are consecutive calendar days, newest first', `${where}: ${date}`);
     }
-    previousDay = day;
+    previousDate = isoDate;
   });
-  if (rows.length > 0 && withDof === 0) fail('at least one row has a Publicación DOF number', 'none has');
-  return { violations, rows: rows.length, newestDate };
+  if (table.rows.length > 0 && withDof === 0) {
+    fail('at least one row has a Publicación DOF number', 'none has');
+  }
+  return { violations, rows: table.rows.length, newestDate };
 }

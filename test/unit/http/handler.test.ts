@@ -23,6 +23,38 @@ function event(query: Record<string, string> | null = null): APIGatewayProxyEven
 const context = {} as Context;
 
 describe('httpHandler', () => {
+  it('refuses query parameters the route does not accept before the handler runs, naming them', async () => {
+    let ran = false;
+    const handler = httpHandler(
+      async () => {
+        ran = true;
+        return jsonResponse(200, { ok: true });
+      },
+      { query: ['date'] },
+    );
+
+    const refused = await handler(event({ date: '2020-11-13', datum: 'x', b: 'y' }), context);
+    const accepted = await handler(event({ date: '2020-11-13' }), context);
+
+    expect(refused.statusCode).toBe(400);
+    expect(JSON.parse(refused.body)).toEqual({
+      type: 'about:blank',
+      title: 'Bad Request',
+      status: 400,
+      detail: 'Unknown query parameters: b, datum',
+    });
+    expect(accepted.statusCode).toBe(200);
+    expect(ran).toBe(true);
+  });
+
+  it('leaves the query to the handler when the route declares none', async () => {
+    const handler = httpHandler(async (request) => jsonResponse(200, request.queryStringParameters));
+
+    const response = await handler(event({ anything: '1' }), context);
+
+    expect([response.statusCode, JSON.parse(response.body)]).toEqual([200, { anything: '1' }]);
+  });
+
   it('writes a thrown problem as application/problem+json', async () => {
     const handler = httpHandler(async () => {
       throw badRequest('Unknown query parameter: x');

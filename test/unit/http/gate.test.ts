@@ -1,8 +1,9 @@
 import type { APIGatewayProxyEvent, Context } from 'aws-lambda';
 import { describe, expect, it, vi } from 'vitest';
+import { requestGate } from '../../../lib/http/gate.js';
 import { httpHandler, jsonResponse } from '../../../lib/http/handler.js';
 import { HttpProblemError } from '../../../lib/http/problem.js';
-import { type ConsumeFn, enforceQuota } from '../../../lib/http/quota-middleware.js';
+import type { ConsumeFn } from '../../../lib/http/quota-step.js';
 import { consumeQuota } from '../../../lib/quota/consume-quota.js';
 import { memoryQuotaStore } from '../../helpers/memory-quota-store.js';
 
@@ -36,11 +37,11 @@ function setup(options: { consume?: ConsumeFn; handler?: () => Promise<unknown> 
   const handler = httpHandler(async () => {
     await handlerFn();
     return jsonResponse(200, { ok: true });
-  }).use(enforceQuota({ consume, now: () => NOW }));
+  }).use(requestGate({ consume, now: () => NOW }));
   return { handler, consume, handlerFn };
 }
 
-describe('enforceQuota', () => {
+describe('requestGate', () => {
   it('answers with RateLimit headers and charges the client named by the authorizer', async () => {
     const { handler, consume } = setup();
 
