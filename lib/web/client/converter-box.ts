@@ -1,14 +1,8 @@
+import type { BoxHooks } from './box-hooks.js';
 import { type ConvertRequest, conversionLines, convert } from './converter.js';
 import { byId, el } from './dom.js';
 import { messageFor } from './messages.js';
 import { isPageError } from './page-error.js';
-
-/** What the box needs from the page: the picked date, the quota line, and sign-out on a credential failure. */
-export interface ConverterHooks {
-  date: () => string | undefined;
-  observe: (response: Response) => void;
-  onCredentialFailure: (error: unknown) => void;
-}
 
 const DIRECTIONS: Record<string, Pick<ConvertRequest, 'from' | 'to'>> = {
   'USD-MXN': { from: 'USD', to: 'MXN' },
@@ -36,7 +30,7 @@ function readRequest(box: Box, date: string | undefined): ConvertRequest | strin
   return { amount, ...direction, kind: box.kind.value, date };
 }
 
-async function submit(box: Box, hooks: ConverterHooks): Promise<void> {
+async function submit(box: Box, hooks: BoxHooks): Promise<void> {
   const request = readRequest(box, hooks.date());
   if (typeof request === 'string') {
     box.result.replaceChildren(el('p', { class: 'convert-error' }, request));
@@ -60,7 +54,7 @@ async function submit(box: Box, hooks: ConverterHooks): Promise<void> {
 }
 
 /** Wires the converter form; `clear()` empties its answer (on sign-out). */
-export function setUpConverter(hooks: ConverterHooks): { clear: () => void } {
+export function setUpConverter(hooks: BoxHooks): { clear: () => void } {
   const box = findBox();
   let busy = false;
   box.form.addEventListener('submit', (event) => {

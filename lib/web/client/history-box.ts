@@ -1,5 +1,6 @@
 import type uPlot from 'uplot';
 import { failureOf, getAuthorized } from './api.js';
+import type { BoxHooks } from './box-hooks.js';
 import { drawChart } from './chart.js';
 import { byId, el } from './dom.js';
 import { formatShortDay, mexicoCityToday } from './format.js';
@@ -14,13 +15,6 @@ import { readHistory } from './types.js';
  * (GET /v1/rates/history?from=&to=, JSON for the chart and `format=csv` for the file).
  */
 export const CHART_DAYS = 30;
-
-export interface HistoryHooks {
-  /** The report's date (`YYYY-MM-DD`), or undefined for today. */
-  date: () => string | undefined;
-  observe: (response: Response) => void;
-  onCredentialFailure: (error: unknown) => void;
-}
 
 /** The range shown: the 30 calendar days that end on `to` (plain date arithmetic, UTC). */
 export function rangeEnding(to: string): { from: string; to: string } {
@@ -39,11 +33,7 @@ function findBox() {
 }
 type Box = ReturnType<typeof findBox>;
 
-async function fetchHistory(
-  range: { from: string; to: string },
-  format: 'json' | 'csv',
-  hooks: HistoryHooks,
-) {
+async function fetchHistory(range: { from: string; to: string }, format: 'json' | 'csv', hooks: BoxHooks) {
   const query = new URLSearchParams({ ...range, ...(format === 'csv' ? { format } : {}) });
   const response = await getAuthorized(
     `v1/rates/history?${query}`,
@@ -77,7 +67,7 @@ class HistoryBox {
 
   constructor(
     private readonly box: Box,
-    private readonly hooks: HistoryHooks,
+    private readonly hooks: BoxHooks,
   ) {}
 
   /** Runs one request at a time, and turns a failure into words in the box (or a sign-out). */
@@ -142,7 +132,7 @@ class HistoryBox {
 }
 
 /** Wires the 30-day box. */
-export function setUpHistory(hooks: HistoryHooks): { clear: () => void; dateChanged: () => void } {
+export function setUpHistory(hooks: BoxHooks): { clear: () => void; dateChanged: () => void } {
   const box = findBox();
   const history = new HistoryBox(box, hooks);
   box.show.addEventListener('click', () => void history.load());
