@@ -676,7 +676,8 @@ describe.skipIf(!hasChromium)('the web page in headless Chromium', () => {
   it('loads a past date with the date picker, with the fiscal rate of that date and its rule', async () => {
     const page = await openPage();
     await signIn(page, pro);
-    // The dated routes' shapes (PLAN "Routes"): Sunday 15 Nov 2020 has no FIX or DOF of its own.
+    // The dated routes' shapes (openapi `DatedRate`: no freshness fields, `final`, maybe
+    // `applies_since`): Sunday 15 Nov 2020 has no FIX or DOF of its own.
     const dated = (value: number, date: string, kind: string, appliesSince?: string) => ({
       value,
       date,
@@ -686,9 +687,6 @@ describe.skipIf(!hasChromium)('the web page in headless Chromium', () => {
       kind,
       source: 'synthetic',
       fetched_at: '2026-11-29T15:00:00.000Z',
-      stale: false,
-      fresh_until: '2027-11-29T15:00:00.000Z',
-      next_update: '2020-11-16T06:00:00.000Z',
       provenance: {},
     });
     const asked: string[] = [];
@@ -696,6 +694,24 @@ describe.skipIf(!hasChromium)('the web page in headless Chromium', () => {
       (url) => url.pathname === '/v1/rates' && url.searchParams.has('date'),
       (route) => {
         asked.push(new URL(route.request().url()).search);
+        if (route.request().url().endsWith('date=1990-01-02')) {
+          // Before every source's history (openapi `BeforeHistory`).
+          return route.fulfill({
+            status: 404,
+            contentType: 'application/problem+json',
+            body: JSON.stringify({
+              type: 'about:blank',
+              title: 'Not Found',
+              status: 404,
+              detail: 'No source has data for 1990-01-02.',
+              errors: {
+                dof: { code: 'before_history', message: 'SF43718 starts on 1991-11-12' },
+                banxico: { code: 'before_history', message: 'SF43718 starts on 1991-11-12' },
+                fixer: { code: 'before_history', message: 'Fixer starts on 1999-01-01' },
+              },
+            }),
+          });
+        }
         return route.fulfill({
           status: 200,
           headers: { 'Cache-Control': 'private, max-age=31536000, immutable' },
@@ -726,7 +742,7 @@ describe.skipIf(!hasChromium)('the web page in headless Chromium', () => {
             value: 20.5303,
             dof_date: '2020-11-13',
             fix_date: '2020-11-12',
-            rule: 'CFF art. 20: the DOF publication of the latest day before D',
+            rule: 'CFF art. 20, tercer párrafo: última publicación anterior (el día anterior a D no hubo publicación en el DOF)',
             kind: 'fiscal',
             provenance: {},
           }),
@@ -753,8 +769,20 @@ describe.skipIf(!hasChromium)('the web page in headless Chromium', () => {
       'El 15 nov 2020 no tuvo valor propio: aplica el del 13 nov 2020.',
     ]);
     expect(await page.getByTestId('fiscal').textContent()).toBe(
-      'Tipo de cambio fiscal para obligaciones del domingo 15 nov 2020: 20.5303 pesos por dólar. Es el que publicó el DOF el 13 nov 2020 (el FIX del 12 nov 2020): la última publicación anterior a ese día (Código Fiscal de la Federación, art. 20).',
+      'Tipo de cambio fiscal para obligaciones del domingo 15 nov 2020: 20.5303 pesos por dólar, publicado en el DOF el 13 nov 2020 (FIX del 12 nov 2020). Regla: CFF art. 20, tercer párrafo: última publicación anterior (el día anterior a D no hubo publicación en el DOF)',
     );
+
+    // Before the history of every source: said in words, with each source's line.
+    await page.getByLabel('Fecha a consultar').fill('1990-01-02');
+    await clickAndWait(page, 'Ver esa fecha', '/v1/rates');
+    expect(await alertText(page)).toBe(
+      'No hay datos de esa fecha: es anterior a la historia de las fuentes. Elige una fecha posterior.',
+    );
+    expect(await page.locator('#source-errors-list li').allTextContents()).toEqual([
+      'Diario Oficial (DOF y para pagos): la fuente no tiene datos de esa fecha. Elige una fecha posterior. No hay un valor que mostrar.',
+      'Banxico (FIX): la fuente no tiene datos de esa fecha. Elige una fecha posterior. No hay un valor que mostrar.',
+      'Fixer (mercado): la fuente no tiene datos de esa fecha. Elige una fecha posterior. No hay un valor que mostrar.',
+    ]);
 
     // Back to today: the undated route, no fiscal box.
     await clickAndWait(page, 'Volver a hoy', '/v1/rates');
@@ -873,6 +901,7 @@ describe.skipIf(!hasChromium)('the web page in headless Chromium', () => {
           dof: official(20.01),
           para_pagos: official(20.02),
           fixer: Number((19.95 + at.getUTCDate() / 1000).toFixed(4)),
+          final: true,
         });
       }
       return rows;

@@ -60,7 +60,9 @@ export interface CardContext {
 
 /** True when the source should already have published a newer value (today's answers only). */
 export const isOverdue = (rate: Rate, context: CardContext): boolean =>
-  context.asked === undefined && Date.parse(rate.next_update) <= context.now;
+  context.asked === undefined &&
+  rate.next_update !== undefined &&
+  Date.parse(rate.next_update) <= context.now;
 
 function badge(text: string, testId: string, tone: 'warn' | 'info' = 'warn'): HTMLSpanElement {
   return el('span', { class: `badge badge-${tone}`, 'data-testid': testId }, text);
@@ -108,16 +110,17 @@ function facts(rate: Rate, context: CardContext): HTMLDListElement {
     el('dt', null, wordsFor(rate.kind).published),
     el('dd', null, timeElement(rate.last_updated, formatInstant(rate.last_updated))),
   );
-  if (context.asked === undefined) {
+  const next = rate.next_update;
+  if (context.asked === undefined && next !== undefined) {
     const overdue = isOverdue(rate, context);
     list.append(
       el('dt', null, 'Siguiente publicación esperada'),
       el(
         'dd',
         { class: overdue ? 'overdue' : null, 'data-testid': 'next-update' },
-        timeElement(rate.next_update, formatInstant(rate.next_update)),
+        timeElement(next, formatInstant(next)),
         overdue
-          ? ` · atrasada (debía llegar hace ${formatAge((context.now - Date.parse(rate.next_update)) / 1000)})`
+          ? ` · atrasada (debía llegar hace ${formatAge((context.now - Date.parse(next)) / 1000)})`
           : null,
       ),
     );
@@ -128,14 +131,16 @@ function facts(rate: Rate, context: CardContext): HTMLDListElement {
 /** Our side, secondary: when we fetched it and until when we keep it without asking again. */
 function fetchNote(rate: Rate, now: number): HTMLParagraphElement {
   const fetchedAgo = formatDuration((now - Date.parse(rate.fetched_at)) / 1000);
+  const until = rate.fresh_until;
   return el(
     'p',
     { class: 'fetched' },
     'Consultado por nosotros el ',
     timeElement(rate.fetched_at, formatInstant(rate.fetched_at)),
-    ` (hace ${fetchedAgo}); próxima consulta a la fuente: `,
-    timeElement(rate.fresh_until, formatInstant(rate.fresh_until)),
-    '.',
+    ` (hace ${fetchedAgo})`,
+    ...(until === undefined
+      ? ['.']
+      : ['; próxima consulta a la fuente: ', timeElement(until, formatInstant(until)), '.']),
   );
 }
 

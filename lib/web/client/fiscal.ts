@@ -6,17 +6,15 @@ import { readJson } from './session.js';
 import { type FiscalRate, readFiscal } from './types.js';
 
 /**
- * The fiscal rate for a date (GET /v1/rates/fiscal?date=D), said in one sentence with its
- * rule: Código Fiscal de la Federación art. 20 (the DOF publication of the latest day
- * strictly before D; docs: UPSTREAMS "Tax"). The dates come from the server; nothing is
- * recomputed here.
+ * The fiscal rate for a date (GET /v1/rates/fiscal?date=D) in one sentence, then its rule as
+ * the server states it (Código Fiscal de la Federación art. 20 and the branch that applied:
+ * the DOF publication of the latest day strictly before D). Nothing is recomputed here.
  */
 export function fiscalSentence(fiscal: FiscalRate): string {
   return (
     `Tipo de cambio fiscal para obligaciones del ${formatWeekdayDay(fiscal.date)}: ` +
-    `${numberFormat.format(fiscal.value)} pesos por dólar. Es el que publicó el DOF el ` +
-    `${formatShortDay(fiscal.dof_date)} (el FIX del ${formatShortDay(fiscal.fix_date)}): la última ` +
-    'publicación anterior a ese día (Código Fiscal de la Federación, art. 20).'
+    `${numberFormat.format(fiscal.value)} pesos por dólar, publicado en el DOF el ` +
+    `${formatShortDay(fiscal.dof_date)} (FIX del ${formatShortDay(fiscal.fix_date)}). Regla: ${fiscal.rule}`
   );
 }
 

@@ -174,7 +174,7 @@ function handleLoadError(error: unknown): void {
     signOutAfter(error);
     return;
   }
-  if (isPageError(error, 'no-source')) {
+  if (isPageError(error, 'no-source', 'before-history')) {
     ui.rates.replaceChildren();
     ui.summary.hidden = true;
     ui.consistencyWarning.hidden = true;

@@ -116,6 +116,8 @@ export function messageFor(error: unknown): string {
       return `Alcanzaste el límite de consultas de tu plan. ${retryText(details.retryAfter)}`;
     case 'no-source':
       return `Ninguna fuente pudo dar un tipo de cambio ahora. ${retryText(details.retryAfter)}`;
+    case 'before-history':
+      return 'No hay datos de esa fecha: es anterior a la historia de las fuentes. Elige una fecha posterior.';
     case 'bad-request':
       return `El servicio no aceptó la consulta${details.detail === undefined ? '' : `: ${details.detail}`}`;
     case 'unreachable':

@@ -5,7 +5,11 @@
  * Shapes: openapi.yaml (`Rate`, `RatesResponse`, `Consistency`), PLAN "the consistency block".
  */
 
-/** One rate as the API answers it (README "Rate shape"); values are MXN per 1 USD. */
+/**
+ * One rate as the API answers it (README "Rate shape"); values are MXN per 1 USD. Dated
+ * answers (`?date=`, openapi `DatedRate`) have no freshness fields (`stale`, `fresh_until`,
+ * `next_update`) and add `final` and maybe `applies_since`.
+ */
 export interface Rate {
   value: number;
   /** ISO date (Mexico City calendar) the value belongs to. */
@@ -17,9 +21,9 @@ export interface Rate {
   stale: boolean;
   /** Seconds since `fetched_at`, only on stale values. */
   age_seconds?: number | undefined;
-  fresh_until: string;
+  fresh_until?: string | undefined;
   /** When the source should publish a newer value; in the past = overdue. */
-  next_update: string;
+  next_update?: string | undefined;
   /** Dated answers only: the day the value was published, when the asked day had none of its own. */
   applies_since?: string | undefined;
   /** Dated answers only: true once the value can no longer change. */
@@ -75,12 +79,14 @@ const isString = (value: unknown): value is string => typeof value === 'string';
 const isNumber = (value: unknown): value is number => typeof value === 'number' && Number.isFinite(value);
 const isBoolean = (value: unknown): value is boolean => typeof value === 'boolean';
 
-const RATE_STRINGS = ['date', 'last_updated', 'kind', 'source', 'fetched_at', 'fresh_until', 'next_update'];
+const RATE_STRINGS = ['date', 'last_updated', 'kind', 'source', 'fetched_at'];
 
 /** A rate, or undefined when any required field is missing or of the wrong type. */
 export function readRate(raw: unknown): Rate | undefined {
-  if (!isRecord(raw) || !isNumber(raw.value) || !isBoolean(raw.stale)) return undefined;
+  if (!isRecord(raw) || !isNumber(raw.value)) return undefined;
   if (!RATE_STRINGS.every((field) => isString(raw[field]))) return undefined;
+  // Today's answers say whether the value is stale; dated ones (no freshness fields) never are.
+  if (!(isBoolean(raw.stale) || (raw.stale === undefined && isBoolean(raw.final)))) return undefined;
   return {
     value: raw.value,
     date: String(raw.date),
@@ -88,10 +94,10 @@ export function readRate(raw: unknown): Rate | undefined {
     kind: String(raw.kind),
     source: String(raw.source),
     fetched_at: String(raw.fetched_at),
-    stale: raw.stale,
+    stale: raw.stale === true,
     age_seconds: optional(raw.age_seconds, isNumber),
-    fresh_until: String(raw.fresh_until),
-    next_update: String(raw.next_update),
+    fresh_until: optional(raw.fresh_until, isString),
+    next_update: optional(raw.next_update, isString),
     applies_since: optional(raw.applies_since, isString),
     final: optional(raw.final, isBoolean),
   };
