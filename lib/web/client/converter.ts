@@ -1,5 +1,5 @@
 import { failureOf, getAuthorized } from './api.js';
-import { formatShortDay, formatWeekdayDay } from './format.js';
+import { formatShortDay, formatWeekdayDay, groupDigits } from './format.js';
 import { PageError } from './page-error.js';
 import { readJson } from './session.js';
 import { type Conversion, readConversion } from './types.js';
@@ -23,13 +23,6 @@ export interface ConvertRequest {
   to: 'USD' | 'MXN';
   kind: string;
   date?: string | undefined;
-}
-
-/** "20077.70" → "20,077.70" (es-MX groups with commas); digits are never turned into a float. */
-export function groupDigits(decimal: string): string {
-  const [whole = '', fraction] = decimal.split('.');
-  const grouped = whole.replace(/\B(?=(\d{3})+(?!\d))/g, ',');
-  return fraction === undefined ? grouped : `${grouped}.${fraction}`;
 }
 
 /** The server's rounding rule in Spanish when it is the known one, else as sent. */

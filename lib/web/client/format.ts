@@ -92,3 +92,15 @@ export function formatAge(seconds: number): string {
 export function mexicoCityToday(now: number = Date.now()): string {
   return new Intl.DateTimeFormat('en-CA', { timeZone: MEXICO_CITY }).format(new Date(now));
 }
+
+/** "20077.70" → "20,077.70" (es-MX groups with commas); the digits are never turned into a float. */
+export function groupDigits(decimal: string): string {
+  const [whole = '', fraction] = decimal.split('.');
+  const grouped = whole.replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+  return fraction === undefined ? grouped : `${grouped}.${fraction}`;
+}
+
+/** The calendar date `days` before `isoDate` (plain date arithmetic in UTC, no time zone). */
+export function daysBefore(isoDate: string, days: number): string {
+  return new Date(Date.parse(`${isoDate}T00:00:00Z`) - days * 86_400_000).toISOString().slice(0, 10);
+}

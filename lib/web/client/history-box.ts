@@ -3,7 +3,7 @@ import { failureOf, getAuthorized } from './api.js';
 import type { BoxHooks } from './box-hooks.js';
 import { drawChart } from './chart.js';
 import { byId, el } from './dom.js';
-import { formatShortDay, mexicoCityToday } from './format.js';
+import { daysBefore, formatShortDay, mexicoCityToday } from './format.js';
 import { messageFor } from './messages.js';
 import { isPageError, PageError } from './page-error.js';
 import { readJson } from './session.js';
@@ -16,11 +16,8 @@ import { readHistory } from './types.js';
  */
 export const CHART_DAYS = 30;
 
-/** The range shown: the 30 calendar days that end on `to` (plain date arithmetic, UTC). */
-export function rangeEnding(to: string): { from: string; to: string } {
-  const end = Date.parse(`${to}T00:00:00Z`);
-  return { from: new Date(end - (CHART_DAYS - 1) * 86_400_000).toISOString().slice(0, 10), to };
-}
+/** The range shown: the 30 calendar days that end on `to`. */
+const rangeEnding = (to: string) => ({ from: daysBefore(to, CHART_DAYS - 1), to });
 
 function findBox() {
   return {
