@@ -170,57 +170,61 @@ function countersOf(table: TableClient): Pick<RateCacheStore, 'readUpstreamCount
   };
 }
 
+/** A conditional UpdateItem of a source's latest item: false when its condition failed. */
+function updateLatest(
+  table: TableClient,
+  source: SourceId,
+  update: {
+    UpdateExpression: string;
+    ConditionExpression: string;
+    ExpressionAttributeValues: Record<string, unknown>;
+  },
+): Promise<boolean> {
+  return conditional(
+    table.doc.send(
+      new UpdateCommand({ TableName: table.tableName, Key: { pk: ratePk(source), sk: LATEST }, ...update }),
+    ),
+  );
+}
+
 /** Writes of a new value, or of a check that found nothing newer. */
 function valueWritesOf(table: TableClient): Pick<RateCacheStore, 'writeLatest' | 'markChecked'> {
-  const { doc, tableName: TableName } = table;
   return {
     writeLatest(source, value, replacing) {
       // Newer data wins; for the same data, the later fetch wins. A slow writer holding
       // an older page can therefore never replace what a faster one already stored.
       const newer =
         'attribute_not_exists(data_version) OR data_version < :version OR (data_version = :version AND fetched_at < :fetched)';
-      return conditional(
-        doc.send(
-          new UpdateCommand({
-            TableName,
-            Key: { pk: ratePk(source), sk: LATEST },
-            UpdateExpression:
-              'SET payload = :payload, data_date = :date, data_version = :version, fetched_at = :fetched, fresh_until = :fresh, next_expected = :next REMOVE last_error, next_attempt_at, checked_at',
-            ConditionExpression: replacing === undefined ? newer : `${newer} OR data_version = :replacing`,
-            ExpressionAttributeValues: {
-              ...(replacing === undefined ? {} : { ':replacing': replacing }),
-              ':payload': JSON.stringify(value.parsed),
-              ':date': value.dataDate,
-              ':version': value.dataVersion,
-              ':fetched': value.fetchedAt,
-              ':fresh': value.freshUntil,
-              ':next': value.nextExpectedUpdate,
-            },
-          }),
-        ),
-      );
+      return updateLatest(table, source, {
+        UpdateExpression:
+          'SET payload = :payload, data_date = :date, data_version = :version, fetched_at = :fetched, fresh_until = :fresh, next_expected = :next REMOVE last_error, next_attempt_at, checked_at',
+        ConditionExpression: replacing === undefined ? newer : `${newer} OR data_version = :replacing`,
+        ExpressionAttributeValues: {
+          ...(replacing === undefined ? {} : { ':replacing': replacing }),
+          ':payload': JSON.stringify(value.parsed),
+          ':date': value.dataDate,
+          ':version': value.dataVersion,
+          ':fetched': value.fetchedAt,
+          ':fresh': value.freshUntil,
+          ':next': value.nextExpectedUpdate,
+        },
+      });
     },
 
     markChecked(source, value) {
-      return conditional(
-        doc.send(
-          new UpdateCommand({
-            TableName,
-            Key: { pk: ratePk(source), sk: LATEST },
-            UpdateExpression:
-              'SET checked_at = :checked, fresh_until = :fresh, next_expected = :next REMOVE last_error, next_attempt_at',
-            // Only over the very value we compared with: a newer one written meanwhile stays.
-            ConditionExpression: 'data_version = :version AND fetched_at = :fetched',
-            ExpressionAttributeValues: {
-              ':checked': value.checkedAt ?? value.fetchedAt,
-              ':fresh': value.freshUntil,
-              ':next': value.nextExpectedUpdate,
-              ':version': value.dataVersion,
-              ':fetched': value.fetchedAt,
-            },
-          }),
-        ),
-      );
+      return updateLatest(table, source, {
+        UpdateExpression:
+          'SET checked_at = :checked, fresh_until = :fresh, next_expected = :next REMOVE last_error, next_attempt_at',
+        // Only over the very value we compared with: a newer one written meanwhile stays.
+        ConditionExpression: 'data_version = :version AND fetched_at = :fetched',
+        ExpressionAttributeValues: {
+          ':checked': value.checkedAt ?? value.fetchedAt,
+          ':fresh': value.freshUntil,
+          ':next': value.nextExpectedUpdate,
+          ':version': value.dataVersion,
+          ':fetched': value.fetchedAt,
+        },
+      });
     },
   };
 }
@@ -258,21 +262,12 @@ function historyAndFailuresOf(table: TableClient): Pick<RateCacheStore, 'writeHi
     },
 
     async recordFailure(source, error, nextAttemptAt, attemptStartedAt) {
-      await conditional(
-        doc.send(
-          new UpdateCommand({
-            TableName,
-            Key: { pk: ratePk(source), sk: LATEST },
-            UpdateExpression: 'SET last_error = :error, next_attempt_at = :next',
-            ConditionExpression: 'attribute_not_exists(fetched_at) OR fetched_at < :started',
-            ExpressionAttributeValues: {
-              ':error': error,
-              ':next': nextAttemptAt,
-              ':started': attemptStartedAt,
-            },
-          }),
-        ),
-      );
+      // A value fetched after this attempt started is newer news than this failure.
+      await updateLatest(table, source, {
+        UpdateExpression: 'SET last_error = :error, next_attempt_at = :next',
+        ConditionExpression: 'attribute_not_exists(fetched_at) OR fetched_at < :started',
+        ExpressionAttributeValues: { ':error': error, ':next': nextAttemptAt, ':started': attemptStartedAt },
+      });
     },
   };
 }
