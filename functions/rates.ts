@@ -1,3 +1,3 @@
-import { ratesHandler } from '../lib/http/rates-response.js';
+import { ratesHandlerWithDates } from '../lib/http/history-routes.js';
 
-export const handler = ratesHandler(['dof', 'fixer', 'banxico']);
+export const handler = ratesHandlerWithDates(['dof', 'fixer', 'banxico']);

@@ -403,7 +403,7 @@ async function benchThroughput(
   const warm = await api.get('/v1/rates');
   const warmBody = (await warm.json()) as { rates?: Record<string, unknown> };
   const cached = Object.keys(warmBody.rates ?? {}).sort();
-  if (warm.status !== 200 || cached.join() !== 'banxico,dof,dof_para_pagos,fixer') {
+  if (warm.status !== 200 || cached.join() !== 'banxico,banxico_para_pagos,dof,dof_para_pagos,fixer') {
     throw new Error(`could not warm the cache: ${warm.status}, rates ${cached.join() || 'none'}`);
   }
   const headers = await ratesAuthHeaders(stack);

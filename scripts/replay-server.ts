@@ -1,4 +1,5 @@
 import { exitWithUsage, parseCommandLine } from './lib/cli.js';
+import { readHistoryDatasetFile } from './lib/history-dataset.js';
 import {
   type Fault,
   type ReplayServerOptions,
@@ -13,7 +14,7 @@ import {
  * /__replay/*. Usage:
  *
  *   node --import tsx scripts/replay-server.ts [--port N] [--latency dof=300,fixer=600,banxico=900]
- *     [--fixer-access-key KEY] [--banxico-token TOKEN]
+ *     [--fixer-access-key KEY] [--banxico-token TOKEN] [--history-dataset FILE]
  *
  * Prints one JSON line with the URLs once listening (a parent process can wait for it).
  */
@@ -33,6 +34,8 @@ Options:
                                a baseline latency per upstream, kept across /__replay/reset
   --fixer-access-key KEY       the key the fake Fixer accepts
   --banxico-token TOKEN        the token the fake SIE accepts
+  --history-dataset FILE       a synthetic history (JSON, "synthetic": true) for SIE ranges and
+                               Fixer historical days, instead of the real captures' values
   -h, --help                   this text`;
 
 class UsageError extends Error {
@@ -58,7 +61,7 @@ function parseLatency(raw: string): Partial<Record<UpstreamSource, Fault>> {
   return faults;
 }
 
-function readOptions(): ReplayServerOptions {
+function readOptions(): ReplayServerOptions & { historyFile?: string } {
   const { values } = parseCommandLine('replay-server', USAGE, {
     options: {
       port: { type: 'string' },
@@ -66,6 +69,7 @@ function readOptions(): ReplayServerOptions {
       latency: { type: 'string' },
       'fixer-access-key': { type: 'string' },
       'banxico-token': { type: 'string' },
+      'history-dataset': { type: 'string' },
     },
   });
   const envPort = process.env.REPLAY_PORT?.trim();
@@ -75,7 +79,8 @@ function readOptions(): ReplayServerOptions {
       : envPort !== undefined && envPort !== ''
         ? parsePort(envPort, 'REPLAY_PORT')
         : DEFAULT_PORT;
-  const options: ReplayServerOptions = { port };
+  const options: ReplayServerOptions & { historyFile?: string } = { port };
+  if (values['history-dataset'] !== undefined) options.historyFile = values['history-dataset'];
   if (values.host !== undefined) options.host = values.host;
   // Latency goes in as a baseline so POST /__replay/reset between benchmark runs keeps it.
   if (values.latency !== undefined) options.baselineFaults = parseLatency(values.latency);
@@ -85,13 +90,19 @@ function readOptions(): ReplayServerOptions {
 }
 
 async function main(): Promise<void> {
-  let options: ReplayServerOptions;
+  let options: ReplayServerOptions & { historyFile?: string };
   try {
     options = readOptions();
   } catch (error) {
     exitWithUsage('replay-server', USAGE, error instanceof Error ? error.message : String(error));
   }
-  const server = await startReplayServer(options);
+  const { historyFile, ...serverOptions } = options;
+  if (historyFile !== undefined) {
+    serverOptions.history = await readHistoryDatasetFile(historyFile);
+    // stdout's first line stays the URLs alone; which data is served goes to stderr.
+    console.error(`replay server: history dataset "${serverOptions.history.name}" (${historyFile})`);
+  }
+  const server = await startReplayServer(serverOptions);
   const { url, dofUrl, fixerBaseUrl, banxicoBaseUrl } = server;
   console.log(JSON.stringify({ url, dofUrl, fixerBaseUrl, banxicoBaseUrl }));
 

@@ -9,6 +9,8 @@ export const PROVIDER_ERROR_CODES = [
   'not_published',
   /** The source's credentials are not configured here: nothing was called. */
   'not_configured',
+  /** The date asked for is before the source's first value (SF43718 1991-11-12, Fixer 1999-01-01). */
+  'before_history',
 ] as const;
 export type ProviderErrorCode = (typeof PROVIDER_ERROR_CODES)[number];
 

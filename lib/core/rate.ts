@@ -6,8 +6,16 @@ export const SOURCE_IDS = ['dof', 'fixer', 'banxico'] as const;
 export type SourceId = (typeof SOURCE_IDS)[number];
 
 /** The keys under `rates` in the API: the DOF source yields two rates. */
-export const RATE_KEYS = ['dof', 'dof_para_pagos', 'banxico', 'fixer'] as const;
+export const RATE_KEYS = ['dof', 'dof_para_pagos', 'banxico', 'banxico_para_pagos', 'fixer'] as const;
 export type RateKey = (typeof RATE_KEYS)[number];
+
+/**
+ * Rates dated by settlement, not by publication: SIE's SF60653 gives the FIX under the
+ * date it settles, two banking days after its determination, so its latest value is
+ * legitimately dated up to two banking days ahead of today (UPSTREAMS.md). Time checks
+ * bound them by that, and a source's freshness goes by its other rates' dates.
+ */
+export const SETTLEMENT_DATED_KEYS: ReadonlySet<RateKey> = new Set<RateKey>(['banxico_para_pagos']);
 
 /** A validated value from one source, before any caching decision. */
 export interface ParsedRate {

@@ -4,11 +4,11 @@ import { isRecord } from '../core/json.js';
 import { mexicoCityInstant, parseDdMmYyyy } from '../core/mexico-time.js';
 import { assertPlausibleRate } from '../core/plausibility.js';
 import { ProviderError } from '../core/provider-error.js';
-import type { ParsedSource } from '../core/rate.js';
+import type { ParsedRate, ParsedSource } from '../core/rate.js';
 import { DEFAULT_UPSTREAM_URLS, type OutboundResponse } from '../core/upstream.js';
 import { redactUrl } from '../outbound/http-client.js';
 import { requireCredential } from './credentials.js';
-import type { FetchSource } from './types.js';
+import type { FetchSource, ProviderContext } from './types.js';
 import { getFromUpstream, parseJsonBody, secondsHeader } from './upstream-call.js';
 
 /**
@@ -19,6 +19,8 @@ import { getFromUpstream, parseJsonBody, secondsHeader } from './upstream-call.j
  */
 
 export const SERIES_ID = 'SF43718';
+/** The same FIX keyed by settlement date: para pagos on banking days (UPSTREAMS.md). */
+export const SETTLEMENT_SERIES_ID = 'SF60653';
 const WHAT = 'Banxico SIE';
 const NOT_AVAILABLE = 'N/E';
 const VALUE_PATTERN = /^-?\d+(\.\d+)?$/;
@@ -109,15 +111,16 @@ function classifyFailure(
   );
 }
 
-function observationsFromJson(text: string): Observation[] {
+function observationsFromJson(text: string, seriesId: string, required: boolean): Observation[] | undefined {
   const json = parseJsonBody(text, WHAT);
   if (!isRecord(json)) throw layoutChanged('body is not a JSON object');
   if ('error' in json) throw classifyFailure(200, readErrorInfo(text, 'application/json'), {});
   const series = isRecord(json.bmx) ? json.bmx.series : undefined;
   if (!Array.isArray(series)) throw layoutChanged('no bmx.series array');
-  const matching = series.filter((serie) => isRecord(serie) && serie.idSerie === SERIES_ID);
+  const matching = series.filter((serie) => isRecord(serie) && serie.idSerie === seriesId);
+  if (matching.length === 0 && !required) return undefined;
   const serie: unknown = matching[0];
-  if (matching.length !== 1 || !isRecord(serie)) throw layoutChanged(`expected one series ${SERIES_ID}`);
+  if (matching.length !== 1 || !isRecord(serie)) throw layoutChanged(`expected one series ${seriesId}`);
   // An empty range may come without `datos` at all (unverified): that is "no data", not a new format.
   if (serie.datos === undefined) return [];
   if (!Array.isArray(serie.datos)) throw layoutChanged('datos is not an array');
@@ -129,11 +132,12 @@ function observationsFromJson(text: string): Observation[] {
   });
 }
 
-function observationsFromXml(text: string): Observation[] {
+function observationsFromXml(text: string, seriesId: string, required: boolean): Observation[] | undefined {
   const $ = load(text, { xml: true });
   if ($('error').length > 0) throw classifyFailure(200, readErrorInfo(text, 'application/xml'), {});
-  const series = $('serie').filter((_, element) => $(element).attr('idSerie') === SERIES_ID);
-  if (series.length !== 1) throw layoutChanged(`expected one serie ${SERIES_ID}`);
+  const series = $('serie').filter((_, element) => $(element).attr('idSerie') === seriesId);
+  if (series.length === 0 && !required) return undefined;
+  if (series.length !== 1) throw layoutChanged(`expected one serie ${seriesId}`);
   return series
     .children('Obs')
     .toArray()
@@ -145,25 +149,69 @@ function observationsFromXml(text: string): Observation[] {
     });
 }
 
-/** Pure: a SIE series body in, the newest numeric FIX out. Order is not trusted: ranges come oldest first. */
+/** One SIE observation, validated: `value` is undefined where SIE says `N/E` (no value yet). */
+export interface SieObservation {
+  /** YYYY-MM-DD */
+  date: string;
+  /** MXN per 1 USD, plausibility-checked; undefined for `N/E`. */
+  value: number | undefined;
+}
+
+/**
+ * Pure: a SIE series body (one or more series, JSON or XML) in, the observations of
+ * `seriesId` out, ascending by date. Every `fecha` must be a real dd/mm/yyyy date and every
+ * `dato` a plausible number or `N/E`; anything else is a layout change. Throws the SIE
+ * error classification when the body is an `error` object.
+ */
+export function parseSieObservations(
+  body: Buffer,
+  contentType: string | undefined,
+  seriesId: string,
+): SieObservation[] {
+  return readSeries(body.toString('utf8'), contentType, seriesId, true) ?? [];
+}
+
+/** `parseSieObservations` on text; undefined when the series is absent and not `required`. */
+function readSeries(
+  text: string,
+  contentType: string | undefined,
+  seriesId: string,
+  required: boolean,
+): SieObservation[] | undefined {
+  const raw = isXml(text, contentType)
+    ? observationsFromXml(text, seriesId, required)
+    : observationsFromJson(text, seriesId, required);
+  const observations = raw?.map((observation): SieObservation => {
+    const date = parseDdMmYyyy(observation.fecha.trim());
+    if (date === undefined) throw layoutChanged('a fecha is not a dd/mm/yyyy date');
+    const dato = observation.dato.trim();
+    if (dato === NOT_AVAILABLE) return { date, value: undefined };
+    if (!VALUE_PATTERN.test(dato)) throw layoutChanged(`dato for ${date} is not a number`);
+    return { date, value: assertPlausibleRate(Number(dato), `${WHAT} ${seriesId} for ${date}`) };
+  });
+  return observations?.sort((a, b) => (a.date < b.date ? -1 : a.date > b.date ? 1 : 0));
+}
+
+function newestValue(observations: readonly SieObservation[]): { date: string; value: number } | undefined {
+  let newest: { date: string; value: number } | undefined;
+  for (const { date, value } of observations) if (value !== undefined) newest = { date, value };
+  return newest;
+}
+
+/**
+ * Pure: a SIE `oportuno` body in, the newest numeric FIX out (`banxico`, SF43718), plus the
+ * newest SF60653 value as `banxico_para_pagos` when the body holds that series too (the
+ * service asks for both in one call). Order is not trusted: ranges come oldest first.
+ * SF60653's latest value is the latest FIX under its settlement date, so it shares the FIX's
+ * publication instant; a different value is logged as a warning (never seen in captures).
+ */
 export function parseBanxicoSeries(
   body: Buffer,
   contentType: string | undefined,
   sourceUrl = `${DEFAULT_UPSTREAM_URLS.banxicoBaseUrl}/series/${SERIES_ID}/datos/oportuno`,
 ): ParsedSource {
   const text = body.toString('utf8');
-  const observations = isXml(text, contentType) ? observationsFromXml(text) : observationsFromJson(text);
-
-  let newest: { date: string; value: number } | undefined;
-  for (const observation of observations) {
-    const date = parseDdMmYyyy(observation.fecha.trim());
-    if (date === undefined) throw layoutChanged('a fecha is not a dd/mm/yyyy date');
-    const dato = observation.dato.trim();
-    if (dato === NOT_AVAILABLE) continue;
-    if (!VALUE_PATTERN.test(dato)) throw layoutChanged(`dato for ${date} is not a number`);
-    const value = assertPlausibleRate(Number(dato), `${WHAT} ${SERIES_ID} for ${date}`);
-    if (newest === undefined || date > newest.date) newest = { date, value };
-  }
+  const newest = newestValue(readSeries(text, contentType, SERIES_ID, true) ?? []);
   // The known format with nothing in it (`N/E`, no or empty `datos`, an XML serie without
   // Obs) is not a format change: the value is not published yet.
   if (newest === undefined) {
@@ -172,21 +220,37 @@ export function parseBanxicoSeries(
       `${WHAT} has published no ${SERIES_ID} value yet (N/E or no data)`,
     );
   }
-
-  return {
-    rates: [
-      {
-        key: 'banxico',
-        value: newest.value,
-        date: newest.date,
-        // Banxico determines the FIX and publishes it from 12:00 Mexico City time.
-        lastUpdated: mexicoCityInstant(newest.date, 12).toISOString(),
-        kind: 'fix',
-        source: `Banxico SIE — serie ${SERIES_ID} (FIX), ${redactUrl(sourceUrl)}`,
-        provenance: { series_id: SERIES_ID, row_date: newest.date },
-      },
-    ],
-  };
+  // Banxico determines the FIX and publishes it from 12:00 Mexico City time.
+  const lastUpdated = mexicoCityInstant(newest.date, 12).toISOString();
+  const rates: ParsedRate[] = [
+    {
+      key: 'banxico',
+      value: newest.value,
+      date: newest.date,
+      lastUpdated,
+      kind: 'fix',
+      source: `Banxico SIE — serie ${SERIES_ID} (FIX), ${redactUrl(sourceUrl)}`,
+      provenance: { series_id: SERIES_ID, row_date: newest.date },
+    },
+  ];
+  const settlement = newestValue(readSeries(text, contentType, SETTLEMENT_SERIES_ID, false) ?? []);
+  if (settlement === undefined) return { rates };
+  rates.push({
+    key: 'banxico_para_pagos',
+    value: settlement.value,
+    date: settlement.date,
+    lastUpdated,
+    kind: 'para_pagos',
+    source: `Banxico SIE — serie ${SETTLEMENT_SERIES_ID} (FIX por fecha de liquidación), ${redactUrl(sourceUrl)}`,
+    provenance: { series_id: SETTLEMENT_SERIES_ID, row_date: settlement.date },
+  });
+  const warnings =
+    settlement.value === newest.value
+      ? []
+      : [
+          `${SETTLEMENT_SERIES_ID} ${settlement.date} = ${settlement.value} differs from the latest FIX ${newest.value}`,
+        ];
+  return { rates, ...(warnings.length === 0 ? {} : { warnings }) };
 }
 
 function httpFailure(response: OutboundResponse): ProviderError {
@@ -194,15 +258,52 @@ function httpFailure(response: OutboundResponse): ProviderError {
   return classifyFailure(response.status, info, response.headers);
 }
 
-export const fetchBanxicoFix: FetchSource = async (ctx) => {
+/**
+ * One GET of `…/series/{path}` in the configured format, the token in the `Bmx-Token` header
+ * (it wins over ?token= and stays out of URLs and logs). Answers the 200 response and the
+ * URL asked (without the media type); any other status is the SIE failure it stands for.
+ */
+async function getSie(
+  ctx: ProviderContext,
+  path: string,
+): Promise<{ response: OutboundResponse; url: string }> {
   const token = requireCredential('banxico', ctx.config);
   const xml = ctx.config.banxicoFormat === 'xml';
-  const url = `${ctx.config.banxicoBaseUrl.replace(/\/+$/, '')}/series/${SERIES_ID}/datos/oportuno`;
-  // The token goes in the header (it wins over ?token= and stays out of URLs and logs).
+  const url = `${ctx.config.banxicoBaseUrl.replace(/\/+$/, '')}/series/${path}`;
   const response = await getFromUpstream(ctx, WHAT, xml ? `${url}?mediaType=xml` : url, {
     'Bmx-Token': token,
     Accept: xml ? 'application/xml' : 'application/json',
   });
   if (response.status !== 200) throw httpFailure(response);
+  return { response, url };
+}
+
+export const fetchBanxicoFix: FetchSource = async (ctx) => {
+  // Both series in one call, so the settlement-dated FIX costs no SIE quota of its own.
+  const { response, url } = await getSie(ctx, `${SERIES_ID},${SETTLEMENT_SERIES_ID}/datos/oportuno`);
   return parseBanxicoSeries(response.body, response.headers['content-type'], url);
 };
+
+/**
+ * One SIE range call: `GET …/series/{seriesId}/datos/{from}/{to}` (JSON, or XML when
+ * BANXICO_FORMAT=xml), token in the `Bmx-Token` header. Returns the observations SIE gives,
+ * each checked to lie in [from, to] and to appear once; SIE omits non-banking days.
+ * Throws ProviderError: `not_configured` (no token, nothing called), `timeout`,
+ * `upstream_error`, `unauthorized_upstream`, `quota_exhausted`, `layout_changed`, `invalid_value`.
+ */
+export async function fetchSieRange(
+  ctx: ProviderContext,
+  seriesId: string,
+  from: string,
+  to: string,
+): Promise<SieObservation[]> {
+  const { response } = await getSie(ctx, `${seriesId}/datos/${from}/${to}`);
+  const observations = parseSieObservations(response.body, response.headers['content-type'], seriesId);
+  let previous: string | undefined;
+  for (const { date } of observations) {
+    if (date < from || date > to) throw layoutChanged(`${seriesId} range ${from}…${to} holds ${date}`);
+    if (date === previous) throw layoutChanged(`${seriesId} range holds ${date} twice`);
+    previous = date;
+  }
+  return observations;
+}

@@ -25,7 +25,7 @@ function layoutChanged(detail: string): ProviderError {
   return new ProviderError('layout_changed', `DOF page layout changed: ${detail}`);
 }
 
-interface DofRow {
+export interface DofRow {
   /** YYYY-MM-DD */
   date: string;
   fix: number | undefined;
@@ -66,6 +66,11 @@ function readRows(table: DofTable): DofRow[] {
   }
   if (rows.length === 0) throw layoutChanged('no data rows after the header');
   return rows;
+}
+
+/** Pure: every validated row of the page, newest first (`undefined` = `N/E`); for the history cross-check. */
+export function parseDofPageRows(body: Buffer, contentType?: string): DofRow[] {
+  return readRows(readDofTable(body, contentType));
 }
 
 /** Pure: the page bytes (and the Content-Type they came with) in, validated rates out. */

@@ -6,7 +6,7 @@ import { ProviderError, type ProviderErrorCode } from '../core/provider-error.js
 import type { ParsedSource } from '../core/rate.js';
 import type { OutboundResponse } from '../core/upstream.js';
 import { requireCredential } from './credentials.js';
-import type { FetchSource } from './types.js';
+import type { FetchSource, ProviderContext } from './types.js';
 import { getFromUpstream, parseJsonBody, secondsHeader } from './upstream-call.js';
 
 /**
@@ -165,3 +165,70 @@ export const fetchFixerRate: FetchSource = async (ctx) => {
   if (response.status < 200 || response.status > 299) throw httpFailure(response);
   return parseFixerLatest(response.body);
 };
+
+/** Fixer's answer for one past date, crossed to USD→MXN as `latest` is. */
+export interface FixerHistoricalRate {
+  date: string;
+  /** MXN per 1 USD, rounded half-up to 4 decimals like the latest rate. */
+  value: number;
+  /** Fixer's `timestamp` as ISO 8601 UTC. */
+  lastUpdated: string;
+  provenance: Record<string, string | number>;
+}
+
+/**
+ * Pure: a Fixer historical body (`GET /api/YYYY-MM-DD`, the `latest` body plus
+ * `"historical": true`) in, the USD→MXN rate of `date` out. The body must say
+ * `historical: true` and carry the date asked for: an answer for another day is never
+ * stored under this one.
+ */
+export function parseFixerHistorical(body: Buffer, date: string): FixerHistoricalRate {
+  const json = parseJsonBody(body.toString('utf8'), WHAT);
+  if (!isRecord(json)) throw new ProviderError('layout_changed', 'Fixer response is not a JSON object');
+  if (isFixerFailure(json)) throw fixerFailure(json);
+  if (!isFixerLatest(json) || json.historical !== true)
+    throw new ProviderError('layout_changed', 'Fixer historical response lacks the documented fields');
+  if (json.date !== date)
+    throw new ProviderError('invalid_value', `Fixer answered ${json.date} when asked for ${date}`);
+  const { base, timestamp, rates } = json;
+  const mxn = rateOf(rates, 'MXN');
+  const usd = base === 'USD' ? 1 : rateOf(rates, 'USD');
+  const prefix = base.toLowerCase();
+  const provenance: Record<string, string | number> =
+    base === 'USD'
+      ? { base, timestamp, fixer_date: date, historical: 'true', usd_mxn: mxn }
+      : {
+          base,
+          timestamp,
+          fixer_date: date,
+          historical: 'true',
+          [`${prefix}_usd`]: usd,
+          [`${prefix}_mxn`]: mxn,
+        };
+  return {
+    date,
+    value: assertPlausibleRate(roundHalfUp(mxn / usd, DECIMALS), `Fixer USD→MXN on ${date}`),
+    lastUpdated: epochSecondsToDate(timestamp, 'Fixer timestamp').toISOString(),
+    provenance,
+  };
+}
+
+/**
+ * One call to Fixer's historical endpoint, `GET {base}/YYYY-MM-DD?access_key=…&symbols=USD,MXN`
+ * (APILayer: key in the `apikey` header). The caller counts it against the monthly budget
+ * first. Throws ProviderError like `fetchFixerRate`.
+ */
+export async function fetchFixerHistorical(ctx: ProviderContext, date: string): Promise<FixerHistoricalRate> {
+  const key = requireCredential('fixer', ctx.config);
+  if (!isIsoDate(date)) throw new RangeError(`Not a calendar date (YYYY-MM-DD): ${date}`);
+  const baseUrl = ctx.config.fixerBaseUrl.replace(/\/+$/, '');
+  const response = isApiLayer(baseUrl)
+    ? await getFromUpstream(ctx, WHAT, `${baseUrl}/${date}?symbols=USD,MXN`, { apikey: key })
+    : await getFromUpstream(
+        ctx,
+        WHAT,
+        `${baseUrl}/${date}?access_key=${encodeURIComponent(key)}&symbols=USD,MXN`,
+      );
+  if (response.status < 200 || response.status > 299) throw httpFailure(response);
+  return parseFixerHistorical(response.body, date);
+}

@@ -4,7 +4,9 @@
  *
  * - A calendar date after today in Mexico City is `invalid_value`: SF43718 is keyed by
  *   determination date, the DOF page's newest row is today's publication, Fixer's `date`
- *   is the day of its rates; none of them can be tomorrow.
+ *   is the day of its rates; none of them can be tomorrow. SF60653 is keyed by settlement
+ *   date, two banking days after determination, so it may be dated up to the second
+ *   banking day after today (computed calendar), never later.
  * - An epoch instant must be whole seconds, after 1999 (Fixer's history starts in 1999)
  *   and not in the future.
  * "Today" and "now" allow CLOCK_SKEW_MS: our clock (NTP-synced Lambda hosts) and the
@@ -14,10 +16,11 @@
  * read as seconds).
  */
 
+import { nextBankingDay } from '../core/banking-calendar.js';
 import { EARLIEST_EPOCH_SECONDS } from '../core/epoch.js';
 import { mexicoCityDate } from '../core/mexico-time.js';
 import { ProviderError } from '../core/provider-error.js';
-import type { ParsedSource, SourceId } from '../core/rate.js';
+import { type ParsedSource, SETTLEMENT_DATED_KEYS, type SourceId } from '../core/rate.js';
 
 // The epoch rule is stated once in the ground floor (the Fixer parser reads it too).
 export { EARLIEST_EPOCH_SECONDS, epochSecondsToDate } from '../core/epoch.js';
@@ -46,6 +49,13 @@ export function assertNotFutureDate(date: string, what: string, now: number): vo
   if (date > today) throw invalid(`${what} is dated ${date}, after today (${today}) in Mexico City`);
 }
 
+/** Throws `invalid_value` for a settlement date past the settlement of a FIX determined today. */
+export function assertSettlementDate(date: string, what: string, now: number): void {
+  const latest = nextBankingDay(nextBankingDay(latestAcceptableDate(now)));
+  if (date > latest)
+    throw invalid(`${what} is dated ${date}, after the settlement of today's FIX (${latest})`);
+}
+
 /** Throws `invalid_value` for an instant in the future or before 2000. */
 export function assertPastInstant(instant: string, what: string, now: number): void {
   const at = Date.parse(instant);
@@ -63,7 +73,8 @@ export function assertPastInstant(instant: string, what: string, now: number): v
 export function assertSourceTimes(parsed: ParsedSource, source: SourceId, now: number): void {
   const what = SOURCE_NAMES[source];
   for (const rate of parsed.rates) {
-    assertNotFutureDate(rate.date, `${what} (${rate.key})`, now);
+    if (SETTLEMENT_DATED_KEYS.has(rate.key)) assertSettlementDate(rate.date, `${what} (${rate.key})`, now);
+    else assertNotFutureDate(rate.date, `${what} (${rate.key})`, now);
     if (rate.kind === 'market') assertPastInstant(rate.lastUpdated, `${what} (${rate.key})`, now);
   }
   if (parsed.newestRowDate !== undefined)

@@ -5,7 +5,7 @@
  */
 import { mexicoCityDate } from '../core/mexico-time.js';
 import { ProviderError } from '../core/provider-error.js';
-import type { ParsedSource, SourceId } from '../core/rate.js';
+import { type ParsedSource, SETTLEMENT_DATED_KEYS, type SourceId } from '../core/rate.js';
 import { describeError, logger } from '../log.js';
 import type { RefreshAnswer, SourceError } from './entry-state.js';
 import { freshnessFor } from './freshness.js';
@@ -33,7 +33,10 @@ export function toCachedValue(
   fetchedAt: number,
   policy: RatePolicy,
 ): CachedValue {
-  const dataDate = newest(parsed.rates.map((rate) => rate.date));
+  // A settlement-dated rate (SF60653) runs ahead of the source's own data: freshness goes by the others.
+  const dataDate = newest(
+    parsed.rates.filter((rate) => !SETTLEMENT_DATED_KEYS.has(rate.key)).map((rate) => rate.date),
+  );
   const { freshUntil, nextExpectedUpdate } = freshnessFor(source, { dataDate, fetchedAt }, policy);
   return {
     parsed,

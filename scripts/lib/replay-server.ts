@@ -4,6 +4,9 @@ import type { Socket } from 'node:net';
 import path from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
+import { isBankingDay } from '../../lib/core/banking-calendar.js';
+import { addDays, isIsoDate, mexicoCityDate } from '../../lib/core/mexico-time.js';
+import { type HistoryDataset, loadCapturedHistory } from './history-dataset.js';
 
 /**
  * A local stand-in for the three upstreams (DOF page, Fixer, Banxico SIE), replaying real
@@ -63,6 +66,12 @@ export interface ReplayServerOptions {
    * none, so a benchmark started with simulated latency keeps it across resets.
    */
   baselineFaults?: Partial<Record<UpstreamSource, Fault>>;
+  /**
+   * What SIE ranges (`/series/{ids}/datos/{from}/{to}`), multi-series `oportuno` and Fixer's
+   * historical endpoint (`/api/YYYY-MM-DD`) answer. Default: the real captured values only
+   * (`loadCapturedHistory`); tests and the sandbox may pass a synthetic one explicitly.
+   */
+  history?: HistoryDataset;
 }
 
 export interface ReplayServer {
@@ -71,8 +80,12 @@ export interface ReplayServer {
   dofUrl: string;
   fixerBaseUrl: string;
   banxicoBaseUrl: string;
-  /** Requests that reached the upstream's route, faulted and rejected ones included. */
+  /** Requests that reached the upstream's routes, faulted and rejected ones included. */
   hits(source: UpstreamSource): number;
+  /** The same requests counted per path (`/api/2020-11-27`, `/SieAPIRest/…/datos/2020-01-01/2020-12-31`). */
+  pathHits(): Record<string, number>;
+  /** The history dataset's name (a synthetic one says so). */
+  historyName: string;
   resetHits(): void;
   setFault(source: UpstreamSource, fault: Fault | undefined): void;
   clearFaults(): void;
@@ -98,6 +111,11 @@ export const ROUTES = {
   fixer: '/api/latest',
   banxico: '/SieAPIRest/service/v1/series/SF43718/datos/oportuno',
 } as const;
+
+/** Every path each upstream answers: the routes above, SIE ranges and Fixer's historical days. */
+const SIE_PATH =
+  /^\/SieAPIRest\/service\/v1\/series\/([^/]+)\/datos\/(oportuno|(\d{4}-\d{2}-\d{2})\/(\d{4}-\d{2}-\d{2}))$/;
+const FIXER_HISTORICAL_PATH = /^\/api\/(\d{4}-\d{2}-\d{2})$/;
 
 const CONTROL_PREFIX = '/__replay/';
 const MAX_CONTROL_BODY_BYTES = 64 * 1024;
@@ -208,8 +226,7 @@ function renderFixer(fixture: Buffer, fault: Fault): Buffer | string {
   return json;
 }
 
-function renderBanxico(captures: Captures, asXml: boolean, fault: Fault): Buffer | string {
-  const original = asXml ? captures.banxicoXml : captures.banxicoJson;
+function renderBanxico(original: Buffer | string, asXml: boolean, fault: Fault): Buffer | string {
   if (fault.value === undefined && fault.alteredLayout !== true) return original;
   let text = original.toString('utf8');
   if (fault.value !== undefined) {
@@ -224,6 +241,98 @@ function renderBanxico(captures: Captures, asXml: boolean, fault: Fault): Buffer
       : text.replace('"bmx"', '"resultado"');
   }
   return text;
+}
+
+/** Titles as SIE words them in the captures (they change over time: never matched on). */
+const SERIES_TITLES: Readonly<Record<string, string>> = {
+  SF43718:
+    'Tipo de cambio Pesos por dólar E.U.A. Tipo de cambio para solventar obligaciones denominadas en moneda extranjera Fecha de determinación (FIX)',
+  SF60653:
+    'Tipo de cambio pesos por dólar E.U.A. Tipo de cambio para solventar obligaciones denominadas en moneda extranjera Fecha de liquidación',
+};
+
+type SieRows = Array<{ fecha: string; dato: string }>;
+
+function ddMmYyyy(date: string): string {
+  return `${date.slice(8, 10)}/${date.slice(5, 7)}/${date.slice(0, 4)}`;
+}
+
+/**
+ * A range as SIE answers it: the dataset's values, ascending, no row on non-banking days;
+ * a banking day (computed calendar) up to today that the dataset has no value for is `N/E`,
+ * SIE's "no value", so a reader never takes a gap in the dataset for a day without FIX.
+ */
+function rangeRows(values: Readonly<Record<string, number>>, from: string, to: string): SieRows {
+  const rows: SieRows = [];
+  const today = mexicoCityDate(new Date());
+  for (let date = from; date <= to; date = addDays(date, 1)) {
+    const value = values[date];
+    if (value !== undefined) rows.push({ fecha: ddMmYyyy(date), dato: value.toFixed(4) });
+    else if (date <= today && isBankingDay(date)) rows.push({ fecha: ddMmYyyy(date), dato: 'N/E' });
+  }
+  return rows;
+}
+
+function latestRows(values: Readonly<Record<string, number>>): SieRows {
+  const latest = Object.keys(values).sort().at(-1);
+  const value = latest === undefined ? undefined : values[latest];
+  return latest === undefined || value === undefined
+    ? []
+    : [{ fecha: ddMmYyyy(latest), dato: value.toFixed(4) }];
+}
+
+function renderSieSeries(series: ReadonlyArray<{ id: string; rows: SieRows }>, asXml: boolean): string {
+  if (!asXml) {
+    const bmx = series.map(({ id, rows }) => ({ idSerie: id, titulo: SERIES_TITLES[id] ?? id, datos: rows }));
+    return JSON.stringify({ bmx: { series: bmx } }, null, 2);
+  }
+  const serie = series.map(({ id, rows }) => {
+    const obs = rows.map((row) => `<Obs><dato>${row.dato}</dato><fecha>${row.fecha}</fecha></Obs>`).join('');
+    return `<serie idSerie="${escapeXml(id)}" titulo="${escapeXml(SERIES_TITLES[id] ?? id)}">${obs}</serie>`;
+  });
+  return `<?xml version="1.0" encoding="UTF-8"?>\n<series>${serie.join('')}</series>`;
+}
+
+/** SIE for any path but the single-series oportuno capture: from the history dataset. */
+function sieFromDataset(history: HistoryDataset, pathname: string, asXml: boolean): Reply | undefined {
+  const match = SIE_PATH.exec(pathname);
+  const ids = match?.[1]?.split(',') ?? [];
+  const known = (id: string): id is keyof HistoryDataset['sie'] => id in history.sie;
+  if (match === null || ids.length === 0 || !ids.every(known)) return undefined;
+  const [from, to] = [match[3], match[4]];
+  if (from !== undefined && to !== undefined && (!isIsoDate(from) || !isIsoDate(to) || from > to))
+    return undefined;
+  const series = ids.map((id) => ({
+    id,
+    rows:
+      from === undefined || to === undefined
+        ? latestRows(history.sie[id])
+        : rangeRows(history.sie[id], from, to),
+  }));
+  return {
+    status: 200,
+    contentType: asXml ? CONTENT_TYPES.xml : CONTENT_TYPES.json,
+    body: renderSieSeries(series, asXml),
+  };
+}
+
+/** Fixer's historical endpoint from the history dataset; a date it lacks is Fixer's error 106. */
+function fixerFromDataset(history: HistoryDataset, date: string): string {
+  const day = history.fixer[date];
+  if (day === undefined) {
+    return JSON.stringify({
+      success: false,
+      error: { code: 106, type: 'no_rates_available', info: `The replay dataset has no rates for ${date}.` },
+    });
+  }
+  return JSON.stringify({
+    success: true,
+    timestamp: day.timestamp,
+    historical: true,
+    base: 'EUR',
+    date,
+    rates: { USD: day.USD, MXN: day.MXN },
+  });
 }
 
 function wantsXml(req: IncomingMessage, url: URL): boolean {
@@ -247,6 +356,8 @@ function sendJson(res: ServerResponse, status: number, value: unknown): void {
 }
 
 function sourceOfPath(pathname: string): UpstreamSource | undefined {
+  if (SIE_PATH.test(pathname)) return 'banxico';
+  if (FIXER_HISTORICAL_PATH.test(pathname)) return 'fixer';
   return UPSTREAM_SOURCES.find((source) => ROUTES[source] === pathname);
 }
 
@@ -333,6 +444,8 @@ function formatHost(host: string): string {
 
 export async function startReplayServer(options: ReplayServerOptions = {}): Promise<ReplayServer> {
   const captures = await loadCaptures();
+  const history = options.history ?? (await loadCapturedHistory(CAPTURES_DIR));
+  const pathHits = new Map<string, number>();
   const host = options.host ?? '127.0.0.1';
   const baseline = options.baselineFaults ?? {};
   const hitCounts: Record<UpstreamSource, number> = { dof: 0, fixer: 0, banxico: 0 };
@@ -353,6 +466,7 @@ export async function startReplayServer(options: ReplayServerOptions = {}): Prom
   };
   const resetHits = (): void => {
     for (const source of UPSTREAM_SOURCES) hitCounts[source] = 0;
+    pathHits.clear();
   };
   clearFaults();
 
@@ -416,13 +530,37 @@ export async function startReplayServer(options: ReplayServerOptions = {}): Prom
     }
     const rejected = credentialError(source, req, url);
     if (rejected !== undefined) return { ...rejected, ...extra };
-    const body =
-      source === 'dof'
-        ? renderDof(captures.dof, fault)
-        : source === 'fixer'
-          ? renderFixer(captures.fixer, fault)
-          : renderBanxico(captures, asXml, fault);
-    return { status: fault.status ?? 200, contentType, body, ...extra };
+    const fixerDate = FIXER_HISTORICAL_PATH.exec(url.pathname)?.[1];
+    if (source === 'fixer') {
+      const json = fixerDate === undefined ? captures.fixer : fixerFromDataset(history, fixerDate);
+      return {
+        status: fault.status ?? 200,
+        contentType,
+        body: renderFixer(Buffer.from(json), fault),
+        ...extra,
+      };
+    }
+    if (source === 'dof')
+      return { status: fault.status ?? 200, contentType, body: renderDof(captures.dof, fault), ...extra };
+    if (url.pathname === ROUTES.banxico) {
+      const original = asXml ? captures.banxicoXml : captures.banxicoJson;
+      return {
+        status: fault.status ?? 200,
+        contentType,
+        body: renderBanxico(original, asXml, fault),
+        ...extra,
+      };
+    }
+    const reply = sieFromDataset(history, url.pathname, asXml);
+    if (reply === undefined) {
+      return {
+        status: 404,
+        contentType: CONTENT_TYPES.text,
+        body: 'Replay: unknown series or range\n',
+        ...extra,
+      };
+    }
+    return { ...reply, status: fault.status ?? 200, body: renderBanxico(reply.body, asXml, fault), ...extra };
   };
 
   const handleUpstream = async (
@@ -432,6 +570,7 @@ export async function startReplayServer(options: ReplayServerOptions = {}): Prom
     url: URL,
   ): Promise<void> => {
     hitCounts[source] += 1;
+    pathHits.set(url.pathname, (pathHits.get(url.pathname) ?? 0) + 1);
     if (req.method !== 'GET' && req.method !== 'HEAD') {
       send(res, {
         status: 405,
@@ -461,6 +600,10 @@ export async function startReplayServer(options: ReplayServerOptions = {}): Prom
     if (route === 'hits') {
       if (req.method !== 'GET') return sendJson(res, 405, { error: 'use GET' });
       return sendJson(res, 200, { ...hitCounts });
+    }
+    if (route === 'path-hits') {
+      if (req.method !== 'GET') return sendJson(res, 405, { error: 'use GET' });
+      return sendJson(res, 200, Object.fromEntries(pathHits));
     }
     if (route === 'reset') {
       if (req.method !== 'POST') return sendJson(res, 405, { error: 'use POST' });
@@ -540,6 +683,8 @@ export async function startReplayServer(options: ReplayServerOptions = {}): Prom
     fixerBaseUrl: `${url}/api`,
     banxicoBaseUrl: `${url}/SieAPIRest/service/v1`,
     hits: (source) => hitCounts[source],
+    pathHits: () => Object.fromEntries(pathHits),
+    historyName: history.name,
     resetHits,
     setFault,
     clearFaults,

@@ -180,7 +180,13 @@ describe('the API answers as openapi.yaml says', () => {
       expect((await call(`${path}?date=2020-11-13`, { headers: auth })).status, path).toBe(400);
     }
     const all = JSON.parse((await call('/v1/rates', { headers: auth })).body);
-    expect(Object.keys(all.rates)).toEqual(['dof', 'dof_para_pagos', 'banxico', 'fixer']);
+    expect(Object.keys(all.rates)).toEqual([
+      'dof',
+      'dof_para_pagos',
+      'banxico',
+      'banxico_para_pagos',
+      'fixer',
+    ]);
   });
 
   it('GET /v1/whoami: the caller with its quota headers, 400 for an unknown parameter', async () => {

@@ -194,10 +194,18 @@ describe('GET /v1/rates and its providers', () => {
         dof: { value: 20.5303, date: '2020-11-13', kind: 'dof', stale: false },
         dof_para_pagos: { value: 20.5303, date: '2020-11-15', kind: 'para_pagos', stale: false },
         banxico: { value: 20.0777, date: '2020-11-27', kind: 'fix', stale: false },
+        // SF60653 keys the same FIX by its settlement date, two banking days later.
+        banxico_para_pagos: { value: 20.0777, date: '2020-12-01', kind: 'para_pagos', stale: false },
         fixer: { value: 20.0753, kind: 'market', stale: false },
       },
     });
-    expect(keysOf(body, 'rates')).toEqual(['dof', 'dof_para_pagos', 'banxico', 'fixer']);
+    expect(keysOf(body, 'rates')).toEqual([
+      'dof',
+      'dof_para_pagos',
+      'banxico',
+      'banxico_para_pagos',
+      'fixer',
+    ]);
     const rates = body?.rates as Record<string, Record<string, unknown>>;
     for (const rate of Object.values(rates)) {
       expect(Object.keys(rate).sort()).toEqual([...RATE_FIELDS].sort());
@@ -240,7 +248,7 @@ describe('GET /v1/rates and its providers', () => {
   it.each([
     ['dof', ['dof', 'dof_para_pagos']],
     ['fixer', ['fixer']],
-    ['banxico', ['banxico']],
+    ['banxico', ['banxico', 'banxico_para_pagos']],
   ] as const)('answers /v1/rates/%s with only that source', async (source, keys) => {
     const { response, body } = await getJson(`/v1/rates/${source}`);
 
@@ -490,7 +498,7 @@ describe('one source failing on a cold cache', () => {
     expect(response.status).toBe(200);
     expect(body?.errors).toEqual({ [source]: error });
     const others = (['dof', 'fixer', 'banxico'] as const).filter((other) => other !== source);
-    const expectedKeys = ['dof', 'dof_para_pagos', 'banxico', 'fixer'].filter((key) =>
+    const expectedKeys = ['dof', 'dof_para_pagos', 'banxico', 'banxico_para_pagos', 'fixer'].filter((key) =>
       others.some((other) => key.startsWith(other)),
     );
     expect(keysOf(body, 'rates')).toEqual(expectedKeys);
@@ -508,7 +516,7 @@ describe('one source failing on a cold cache', () => {
     expect(body?.errors).toEqual({
       fixer: { code: 'timeout', message: `Fixer did not answer within ${UPSTREAM_TIMEOUT_MS} ms` },
     });
-    expect(keysOf(body, 'rates')).toEqual(['dof', 'dof_para_pagos', 'banxico']);
+    expect(keysOf(body, 'rates')).toEqual(['dof', 'dof_para_pagos', 'banxico', 'banxico_para_pagos']);
     // Never before the deadline; how long after it depends on the machine, not on the code.
     expect(Date.now() - started).toBeGreaterThanOrEqual(UPSTREAM_TIMEOUT_MS);
   });
@@ -696,7 +704,7 @@ describe('stale-if-error', () => {
 
     expect(response.status).toBe(200);
     expect(body?.errors).toEqual({ fixer: { code: 'upstream_error', message: 'Fixer answered HTTP 500' } });
-    expect(keysOf(body, 'rates')).toEqual(['dof', 'dof_para_pagos', 'banxico']);
+    expect(keysOf(body, 'rates')).toEqual(['dof', 'dof_para_pagos', 'banxico', 'banxico_para_pagos']);
   });
 });
 

@@ -159,7 +159,13 @@ function expectWorkingCredentials({ last, credentials }: Awaited<ReturnType<type
   expect(credentials.API_KEY).toMatch(/^[0-9a-f]{48}$/);
   expect(credentials.TOKEN).toMatch(/^eyJ/);
   // The block's last command, the rates, answered with the sandbox's data.
-  expect(Object.keys(JSON.parse(last).rates)).toEqual(['dof', 'dof_para_pagos', 'banxico', 'fixer']);
+  expect(Object.keys(JSON.parse(last).rates)).toEqual([
+    'dof',
+    'dof_para_pagos',
+    'banxico',
+    'banxico_para_pagos',
+    'fixer',
+  ]);
 }
 
 const hasJq = (() => {

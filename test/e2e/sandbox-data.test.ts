@@ -27,7 +27,13 @@ async function ratesOf(stack: RunningStack) {
 async function expectAllFourRates(stack: RunningStack) {
   const answer = await ratesOf(stack);
   expect(answer.status).toBe(200);
-  expect(Object.keys(answer.body.rates as object)).toEqual(['dof', 'dof_para_pagos', 'banxico', 'fixer']);
+  expect(Object.keys(answer.body.rates as object)).toEqual([
+    'dof',
+    'dof_para_pagos',
+    'banxico',
+    'banxico_para_pagos',
+    'fixer',
+  ]);
   return answer;
 }
 

@@ -39,9 +39,12 @@ describe('the packaged prod template', () => {
 
     expect(rates.map(([, m]) => methodPath(m)).sort()).toEqual([
       '/v1/rates',
+      '/v1/rates/average',
       '/v1/rates/banxico',
       '/v1/rates/dof',
+      '/v1/rates/fiscal',
       '/v1/rates/fixer',
+      '/v1/rates/history',
       '/v1/whoami',
     ]);
     for (const [, method] of rates) {
@@ -202,7 +205,8 @@ describe('the local stage', () => {
         event.http && /^v1\/(rates|whoami)/.test(String(event.http.path)) ? [event.http] : [],
       );
 
-    expect(rateEvents).toHaveLength(5);
+    // Four rates routes, history, fiscal, average and whoami.
+    expect(rateEvents).toHaveLength(8);
     for (const http of rateEvents) {
       expect(http.private).toBe(false);
       expect(http.authorizer).toMatchObject({ name: 'authorizer', type: 'request' });

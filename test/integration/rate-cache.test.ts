@@ -22,7 +22,15 @@ const POLICY: RatePolicy = {
 };
 
 function rate(key: ParsedRate['key'], value: number, date: string, lastUpdated: string): ParsedRate {
-  const kind = ({ dof: 'dof', dof_para_pagos: 'para_pagos', banxico: 'fix', fixer: 'market' } as const)[key];
+  const kind = (
+    {
+      dof: 'dof',
+      dof_para_pagos: 'para_pagos',
+      banxico: 'fix',
+      banxico_para_pagos: 'para_pagos',
+      fixer: 'market',
+    } as const
+  )[key];
   return { key, value, date, lastUpdated, kind, source: `test ${key}`, provenance: { test: 1 } };
 }
 

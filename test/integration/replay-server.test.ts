@@ -180,8 +180,10 @@ describe('replay server routes', () => {
   it('answers 404 to an unknown path without counting a hit', async () => {
     const responses = await Promise.all([
       fetch(`${server.url}/nope`),
-      fetch(`${server.banxicoBaseUrl}/series/SF43718/datos/2020-11-26/2020-11-27`),
-      fetch(`${server.fixerBaseUrl}/2020-11-27?access_key=${FIXER_KEY}`),
+      fetch(`${server.banxicoBaseUrl}/series/SF43718`),
+      fetch(
+        `${server.fixerBaseUrl}/timeseries?access_key=${FIXER_KEY}&start_date=2020-11-26&end_date=2020-11-27`,
+      ),
     ]);
 
     expect(responses.map((response) => response.status)).toEqual([404, 404, 404]);

@@ -20,16 +20,22 @@ const RATES_ACTIONS = [
   'dynamodb:DeleteItem',
 ];
 
+/** The dated routes also read ranges of stored days and store a SIE range at once (lib/history/history-store.ts). */
+const HISTORY_ACTIONS = [...RATES_ACTIONS, 'dynamodb:Query', 'dynamodb:BatchWriteItem'];
+
 /** The DynamoDB actions each function's code uses: a role may grant these and nothing more. */
 const DYNAMODB_ACTIONS_ALLOWED: Record<string, string[]> = {
   health: ['dynamodb:GetItem', 'dynamodb:BatchGetItem'],
   notFound: [],
   ping: [],
   openapi: [],
-  rates: RATES_ACTIONS,
-  ratesDof: RATES_ACTIONS,
-  ratesFixer: RATES_ACTIONS,
-  ratesBanxico: RATES_ACTIONS,
+  rates: HISTORY_ACTIONS,
+  ratesDof: HISTORY_ACTIONS,
+  ratesFixer: HISTORY_ACTIONS,
+  ratesBanxico: HISTORY_ACTIONS,
+  ratesHistory: HISTORY_ACTIONS,
+  ratesFiscal: HISTORY_ACTIONS,
+  ratesAverage: HISTORY_ACTIONS,
   refresher: RATES_ACTIONS,
   token: ['dynamodb:GetItem', 'dynamodb:UpdateItem'],
   authorizer: ['dynamodb:GetItem'],

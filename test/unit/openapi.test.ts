@@ -115,6 +115,27 @@ describe('openapi.yaml', () => {
     expect(assertMatchesContract(ratesInput(body))).toMatchObject({ response: '200', bodyChecked: true });
   });
 
+  it('accepts SF60653 as banxico_para_pagos on /v1/rates and /v1/rates/banxico', () => {
+    const both = [SIE_OPORTUNO_CAPTURE, 'banxico-sie_SF60653_oportuno_asof-2020-11-29.json'].flatMap(
+      (name) => (JSON.parse(readCapture(name).toString('utf8')) as { bmx: { series: unknown[] } }).bmx.series,
+    );
+    const parsed = parseBanxicoSeries(
+      Buffer.from(JSON.stringify({ bmx: { series: both } })),
+      'application/json',
+    );
+    const outcome: SourceOutcome = {
+      source: 'banxico',
+      value: cached(parsed),
+      stale: false,
+      error: undefined,
+    };
+    const { body } = buildRatesAnswer([outcome], NOW);
+
+    expect(Object.keys(body.rates)).toEqual(['banxico', 'banxico_para_pagos']);
+    expect(assertMatchesContract(ratesInput(body))).toMatchObject({ response: '200', bodyChecked: true });
+    expect(assertMatchesContract(ratesInput(body, '/v1/rates/banxico'))).toMatchObject({ bodyChecked: true });
+  });
+
   it('accepts a stale rate with its age and a source error', () => {
     const [dof, fixer, banxico] = realOutcomes();
     if (dof === undefined || fixer === undefined || banxico === undefined) throw new Error('no outcomes');

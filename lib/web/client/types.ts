@@ -34,10 +34,7 @@ export interface Rate {
 export type SourceErrors = Record<string, { code: string; message: string }>;
 
 /** A value and the date it belongs to, one side of a consistency check. */
-export interface DatedValue {
-  date: string;
-  value: number;
-}
+export type DatedValue = Readonly<{ date: string; value: number }>;
 
 /**
  * One server-side consistency check. `ok` null = not checkable (then `reason` says why and

@@ -206,7 +206,7 @@ describe('fetchBanxicoFix', () => {
 
     // Assess
     expect(server.requests).toHaveLength(1);
-    expect(server.requests[0]?.url).toBe('/SieAPIRest/service/v1/series/SF43718/datos/oportuno');
+    expect(server.requests[0]?.url).toBe('/SieAPIRest/service/v1/series/SF43718,SF60653/datos/oportuno');
     expect(server.requests[0]?.headers).toMatchObject({ 'bmx-token': TOKEN, accept: 'application/json' });
     expect(parsed.rates[0]).toMatchObject({ value: 20.0777, date: '2020-11-27' });
     expect(JSON.stringify(parsed)).not.toContain(TOKEN);
@@ -222,7 +222,7 @@ describe('fetchBanxicoFix', () => {
 
     // Assess
     expect(server.requests[0]?.url).toBe(
-      '/SieAPIRest/service/v1/series/SF43718/datos/oportuno?mediaType=xml',
+      '/SieAPIRest/service/v1/series/SF43718,SF60653/datos/oportuno?mediaType=xml',
     );
     expect(server.requests[0]?.headers).toMatchObject({ 'bmx-token': TOKEN, accept: 'application/xml' });
     expect(parsed.rates[0]).toMatchObject({ value: 20.0777, date: '2020-11-27' });
