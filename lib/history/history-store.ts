@@ -1,7 +1,6 @@
 import {
   BatchGetCommand,
   BatchWriteCommand,
-  DeleteCommand,
   GetCommand,
   PutCommand,
   QueryCommand,
@@ -9,6 +8,7 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import type { TableClient } from '../db/client.js';
 import { conditional } from '../db/counter.js';
+import { acquireLease, releaseLease } from '../db/lease.js';
 import type { ChunkMarker } from './chunks.js';
 import type { FixerDay, Observation, SieSeriesId } from './types.js';
 
@@ -53,7 +53,6 @@ export interface HistoryStore {
   releaseLease(name: string, owner: string): Promise<void>;
 }
 
-const DAY_S = 86_400;
 /** BatchWriteItem's limit per request. */
 const BATCH_SIZE = 25;
 const MAX_BATCH_ROUNDS = 8;
@@ -232,36 +231,9 @@ function fixerItems(table: TableClient): Pick<HistoryStore, FixerMethods> {
 }
 
 function leaseItems(table: TableClient): Pick<HistoryStore, LeaseMethods> {
-  const { doc, tableName: TableName } = table;
   return {
-    acquireLease(name, owner, now, ttlMs) {
-      // A lease left by a crashed holder runs out: the condition admits a new owner once
-      // lease_until has passed (the rate cache's lease, lib/rates/cache-store.ts).
-      const expiresAt = Math.ceil((now + ttlMs) / 1000) + DAY_S;
-      return conditional(
-        doc.send(
-          new PutCommand({
-            TableName,
-            Item: { pk: leasePk(name), sk: 'lease', owner, lease_until: now + ttlMs, expires_at: expiresAt },
-            ConditionExpression: 'attribute_not_exists(pk) OR lease_until < :now',
-            ExpressionAttributeValues: { ':now': now },
-          }),
-        ),
-      );
-    },
-    async releaseLease(name, owner) {
-      await conditional(
-        doc.send(
-          new DeleteCommand({
-            TableName,
-            Key: { pk: leasePk(name), sk: 'lease' },
-            ConditionExpression: '#owner = :owner',
-            ExpressionAttributeNames: { '#owner': 'owner' },
-            ExpressionAttributeValues: { ':owner': owner },
-          }),
-        ),
-      );
-    },
+    acquireLease: (name, owner, now, ttlMs) => acquireLease(table, leasePk(name), owner, now, ttlMs),
+    releaseLease: (name, owner) => releaseLease(table, leasePk(name), owner),
   };
 }
 

@@ -64,10 +64,8 @@ export function createConfiguredHistoryReader(options: HistoryReaderOptions): Hi
     store: createHistoryStore(table),
     fetchSieRange: async (series, from, to) =>
       (await import('../providers/banxico.js')).fetchSieRange(await context(), series, from, to),
-    fetchFixerDay: async (date) => {
-      const day = await (await import('../providers/fixer.js')).fetchFixerHistorical(await context(), date);
-      return { ...day, provenance: day.provenance };
-    },
+    fetchFixerDay: async (date) =>
+      (await import('../providers/fixer.js')).fetchFixerHistorical(await context(), date),
     // The same counter (and budget) as the live Fixer refresh: one budget for every Fixer call.
     countFixerCall: (at) => {
       const day = mexicoCityDate(new Date(at));

@@ -1,8 +1,9 @@
-import { BatchGetCommand, DeleteCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { ProviderErrorCode } from '../core/provider-error.js';
 import type { ParsedRate, ParsedSource, SourceId } from '../core/rate.js';
 import type { TableClient } from '../db/client.js';
 import { conditional, incrementCounter } from '../db/counter.js';
+import { acquireLease, releaseLease } from '../db/lease.js';
 import type { CachedValue, CacheEntry, RateCacheStore, UpstreamCounts } from './rate-store.js';
 
 /**
@@ -274,42 +275,9 @@ function historyAndFailuresOf(table: TableClient): Pick<RateCacheStore, 'writeHi
 
 /** Who may call an upstream now. */
 function leasesOf(table: TableClient): Pick<RateCacheStore, 'acquireLease' | 'releaseLease'> {
-  const { doc, tableName: TableName } = table;
   return {
-    acquireLease(source, owner, now, ttlMs) {
-      // A lease left by a crashed refresher simply runs out: the condition admits a
-      // new owner once lease_until has passed.
-      return conditional(
-        doc.send(
-          new PutCommand({
-            TableName,
-            Item: {
-              pk: leasePk(source),
-              sk: 'lease',
-              owner,
-              lease_until: now + ttlMs,
-              expires_at: Math.ceil((now + ttlMs) / 1000) + DAY_S,
-            },
-            ConditionExpression: 'attribute_not_exists(pk) OR lease_until < :now',
-            ExpressionAttributeValues: { ':now': now },
-          }),
-        ),
-      );
-    },
-
-    async releaseLease(source, owner) {
-      await conditional(
-        doc.send(
-          new DeleteCommand({
-            TableName,
-            Key: { pk: leasePk(source), sk: 'lease' },
-            ConditionExpression: '#owner = :owner',
-            ExpressionAttributeNames: { '#owner': 'owner' },
-            ExpressionAttributeValues: { ':owner': owner },
-          }),
-        ),
-      );
-    },
+    acquireLease: (source, owner, now, ttlMs) => acquireLease(table, leasePk(source), owner, now, ttlMs),
+    releaseLease: (source, owner) => releaseLease(table, leasePk(source), owner),
   };
 }
 

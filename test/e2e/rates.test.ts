@@ -231,8 +231,9 @@ describe('GET /v1/rates and its providers', () => {
         ok: null,
         rule: 'para pagos(D) = SF60653(D) on banking days',
         para_pagos: { date: '2020-11-15', value: 20.5303 },
-        sf60653: null,
-        reason: 'SF60653 not available',
+        // The replayed SF60653 (oportuno capture) is of another day than the page's para pagos.
+        sf60653: { date: '2020-12-01', value: 20.0777 },
+        reason: 'different dates: para pagos 2020-11-15, SF60653 2020-12-01',
       },
       fixer_vs_fix: {
         ok: true,

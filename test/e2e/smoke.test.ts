@@ -88,8 +88,8 @@ describe('npm run smoke', () => {
     expect(run.stdout).toMatch(/^✓ response time \(warm p95 of 20 measured only\) — p50 \d+ ms, p95 \d+ ms/m);
     expect(run.stdout).toMatch(/^✓ values plausible — dof=20.5303, dof_para_pagos=20.5303, banxico=20.0777/m);
     // The consistency verdicts are the server's (the answer's `consistency` block): DOF(13 Nov)
-    // against FIX(12 Nov) from the DOF page's own FIX column, Fixer against SIE's FIX, and no
-    // SF60653 source yet.
+    // against FIX(12 Nov) from the DOF page's own FIX column, Fixer against SIE's FIX, and
+    // SF60653 (01/12/2020) of another day than the page's para pagos (15/11/2020).
     expect(run.stdout).toContain(
       '✓ DOF(D) = FIX(previous banking day) — DOF(2020-11-13) = 20.5303, FIX(2020-11-12) = 20.5303',
     );
@@ -97,7 +97,7 @@ describe('npm run smoke', () => {
       '✓ Fixer close to the FIX — Fixer(2020-11-27) = 20.0753, FIX(2020-11-27) = 20.0777 (0.0024 pesos, 0.01 % apart)',
     );
     expect(run.stdout).toContain(
-      '– para pagos = SF60653 on banking days — not checkable: SF60653 not available',
+      '– para pagos = SF60653 on banking days — not checkable: different dates: para pagos 2020-11-15, SF60653 2020-12-01',
     );
     expect(CONSISTENCY_TITLES).toHaveLength(3);
     expect(run.stdout).toMatch(/^smoke OK: 13 checks ok, 0 failing, 1 not checkable$/m);
