@@ -43,16 +43,17 @@ const BANXICO_TOKEN = 'browser-test-banxico-token';
 const FREE_PER_MINUTE = 3;
 const MEMORY_TTL_MS = 200;
 
-/** What the replayed captures hold, in the page's order: DOF, para pagos, FIX, Fixer. */
-const CAPTURED_VALUES = ['20.5303', '20.5303', '20.0777', '20.0753'];
+/** What the replayed captures hold, in the page's order: DOF, para pagos, FIX, SF60653, Fixer. */
+const CAPTURED_VALUES = ['20.5303', '20.5303', '20.0777', '20.0777', '20.0753'];
 /** Each card's headline: what the value is and for which day (the captures are of November 2020). */
 const HEADLINES = [
   'Publicado en el Diario Oficial el viernes 13 nov 2020',
   'Para pagar obligaciones en dólares el domingo 15 nov 2020',
   'Tipo de cambio FIX determinado el viernes 27 nov 2020',
+  'FIX con fecha de liquidación martes 1 dic 2020',
   'Tipo de mercado de Fixer del viernes 27 nov 2020',
 ];
-const CARD_TITLES = ['DOF', 'Para pagos', 'FIX', 'Mercado (Fixer)'];
+const CARD_TITLES = ['DOF', 'Para pagos', 'FIX', 'FIX por liquidación (SF60653)', 'Mercado (Fixer)'];
 const SESSION_KEY = 'tipo-de-cambio.session';
 /** Token answers run scrypt and Lambdas may start cold: a busy machine needs more than vitest's 1 s. */
 const WAIT = { timeout: 15_000 };
@@ -274,7 +275,7 @@ describe.skipIf(!hasChromium)('the web page in headless Chromium', () => {
     expect(await page.evaluate((key) => sessionStorage.getItem(key), SESSION_KEY)).toBeNull();
   }, 60_000);
 
-  it('signs in with a client made by client:create and shows the four rates side by side', async () => {
+  it('signs in with a client made by client:create and shows every rate side by side, around its date', async () => {
     const page = await openPage();
     const problems: string[] = [];
     const foreign: string[] = [];
@@ -295,8 +296,8 @@ describe.skipIf(!hasChromium)('the web page in headless Chromium', () => {
     // Served fresh from our cache, but six years old: the official ones are overdue (their
     // next_update is in 2020), not "stale". Fixer's next update is our next call (8 h away).
     expect(await page.locator('#rates .card-title').allTextContents()).toEqual([
-      ...CARD_TITLES.slice(0, 3).map((title) => `${title} Atrasado`),
-      CARD_TITLES[3],
+      ...CARD_TITLES.slice(0, 4).map((title) => `${title} Atrasado`),
+      CARD_TITLES[4],
     ]);
     expect(await page.getByTestId('stale-badge').count()).toBe(0);
     // The value's date is on every card, and none speaks of "today" except to say it is missing.
@@ -304,6 +305,7 @@ describe.skipIf(!hasChromium)('the web page in headless Chromium', () => {
       'Este valor es del 13 nov 2020; el de hoy no está disponible.',
       'Este valor es del 15 nov 2020; el de hoy no está disponible.',
       'Este valor es del 27 nov 2020; el de hoy no está disponible.',
+      'Este valor es del 1 dic 2020; el de hoy no está disponible.',
     ]);
     for (const card of await page.locator('#rates .card').all()) {
       const text = (await card.textContent()) ?? '';
@@ -316,10 +318,10 @@ describe.skipIf(!hasChromium)('the web page in headless Chromium', () => {
       expect(await card.getByTestId('value-age').textContent()).toMatch(/^\d+ años$/);
     }
     const nextUpdates = await page.getByTestId('next-update').allTextContents();
-    for (const text of nextUpdates.slice(0, 3)) {
+    for (const text of nextUpdates.slice(0, 4)) {
       expect(text).toMatch(/^\d+ \w+ 2020, \d\d:\d\d · atrasada \(debía llegar hace \d+ años\)$/);
     }
-    expect(nextUpdates[3]).toMatch(/^\d+ \w+ 20\d\d, \d\d:\d\d$/);
+    expect(nextUpdates[4]).toMatch(/^\d+ \w+ 20\d\d, \d\d:\d\d$/);
     expect(await page.locator('[data-rate="banxico"] dt').nth(1).textContent()).toBe('Publicado por Banxico');
     expect(await page.locator('[data-rate="banxico"] dd').nth(1).textContent()).toBe('27 nov 2020, 12:00');
     // A Sunday para pagos row was published by nobody: it applies from that day.
@@ -338,10 +340,10 @@ describe.skipIf(!hasChromium)('the web page in headless Chromium', () => {
       'Diferencia entre el más alto (Para pagos, 20.5303) y el más bajo (Mercado (Fixer), 20.0753): 0.4550 pesos, 2.27% del más bajo.',
     );
     // The verdict is the server's (the consistency block), never recomputed by the page.
-    // The DOF page's own FIX column gives FIX(12 nov); SF60653 is not a source of this stack.
+    // The DOF page's own FIX column gives FIX(12 nov); SF60653's latest is for a later settlement day.
     expect(await page.locator('#consistency li').allTextContents()).toEqual([
       'DOF = FIX del día hábil anterior ✓ (DOF del 13 nov 2020: 20.5303; FIX del 12 nov 2020: 20.5303)',
-      'Para pagos = FIX por fecha de liquidación (SF60653): no verificable (falta el valor de SF60653).',
+      'Para pagos = FIX por fecha de liquidación (SF60653): no verificable (son de fechas distintas: para pagos del 15 nov 2020: 20.5303; SF60653 del 1 dic 2020: 20.0777).',
       'Fixer a no más de 1.5 % del FIX ✓ (Fixer del 27 nov 2020: 20.0753; FIX del 27 nov 2020: 20.0777; diferencia 0.0024 pesos (0.01 %))',
     ]);
     expect(await page.locator('#consistency-warning').isVisible()).toBe(false);
@@ -388,12 +390,12 @@ describe.skipIf(!hasChromium)('the web page in headless Chromium', () => {
     expect(await page.getByTestId('headline').allTextContents()).toEqual(HEADLINES.slice(0, 2));
 
     await clickAndWait(page, 'FIX', '/v1/rates/banxico');
-    expect(await values(page)).toEqual(['20.0777']);
+    expect(await values(page)).toEqual(['20.0777', '20.0777']);
     const quotaBefore = await page.locator('#quota').textContent();
 
     // Refresh asks the server again (revalidating its private cache) and keeps the view.
     await clickAndWait(page, 'Actualizar', '/v1/rates/banxico');
-    expect(await values(page)).toEqual(['20.0777']);
+    expect(await values(page)).toEqual(['20.0777', '20.0777']);
     expect(await page.locator('#quota').textContent()).not.toBe(quotaBefore);
 
     await clickAndWait(page, 'Todas', '/v1/rates');
@@ -496,7 +498,7 @@ describe.skipIf(!hasChromium)('the web page in headless Chromium', () => {
     );
     expect(await page.locator('#quota').textContent()).toMatch(/^Consultas restantes: 0 en este minuto/);
     // What was shown stays on screen.
-    expect(await values(page)).toHaveLength(4);
+    expect(await values(page)).toHaveLength(CAPTURED_VALUES.length);
   }, 60_000);
 
   it('works by keyboard and fits a phone screen', async () => {
@@ -676,85 +678,18 @@ describe.skipIf(!hasChromium)('the web page in headless Chromium', () => {
   it('loads a past date with the date picker, with the fiscal rate of that date and its rule', async () => {
     const page = await openPage();
     await signIn(page, pro);
-    // The dated routes' shapes (openapi `DatedRate`: no freshness fields, `final`, maybe
-    // `applies_since`): Sunday 15 Nov 2020 has no FIX or DOF of its own.
-    const dated = (value: number, date: string, kind: string, appliesSince?: string) => ({
-      value,
-      date,
-      ...(appliesSince === undefined ? {} : { applies_since: appliesSince }),
-      final: true,
-      last_updated: `${date}T18:00:00.000Z`,
-      kind,
-      source: 'synthetic',
-      fetched_at: '2026-11-29T15:00:00.000Z',
-      provenance: {},
-    });
+    // The real dated routes, on the replayed SIE ranges (captured November 2020 values).
     const asked: string[] = [];
-    await page.route(
-      (url) => url.pathname === '/v1/rates' && url.searchParams.has('date'),
-      (route) => {
-        asked.push(new URL(route.request().url()).search);
-        if (route.request().url().endsWith('date=1990-01-02')) {
-          // Before every source's history (openapi `BeforeHistory`).
-          return route.fulfill({
-            status: 404,
-            contentType: 'application/problem+json',
-            body: JSON.stringify({
-              type: 'about:blank',
-              title: 'Not Found',
-              status: 404,
-              detail: 'No source has data for 1990-01-02.',
-              errors: {
-                dof: { code: 'before_history', message: 'SF43718 starts on 1991-11-12' },
-                banxico: { code: 'before_history', message: 'SF43718 starts on 1991-11-12' },
-                fixer: { code: 'before_history', message: 'Fixer starts on 1999-01-01' },
-              },
-            }),
-          });
-        }
-        return route.fulfill({
-          status: 200,
-          headers: { 'Cache-Control': 'private, max-age=31536000, immutable' },
-          contentType: 'application/json',
-          body: JSON.stringify({
-            base: 'USD',
-            quote: 'MXN',
-            date: '2020-11-15',
-            rates: {
-              dof: dated(20.5303, '2020-11-13', 'dof', '2020-11-13'),
-              dof_para_pagos: dated(20.5303, '2020-11-15', 'para_pagos'),
-              banxico: dated(20.4833, '2020-11-13', 'fix', '2020-11-13'),
-            },
-            errors: {},
-          }),
-        });
-      },
-    );
-    await page.route(
-      (url) => url.pathname === '/v1/rates/fiscal',
-      (route) => {
-        asked.push(new URL(route.request().url()).search);
-        return route.fulfill({
-          status: 200,
-          contentType: 'application/json',
-          body: JSON.stringify({
-            date: '2020-11-15',
-            value: 20.5303,
-            dof_date: '2020-11-13',
-            fix_date: '2020-11-12',
-            rule: 'CFF art. 20, tercer párrafo: última publicación anterior (el día anterior a D no hubo publicación en el DOF)',
-            kind: 'fiscal',
-            provenance: {},
-          }),
-        });
-      },
-    );
+    page.on('request', (request) => {
+      const url = new URL(request.url());
+      if (url.searchParams.has('date')) asked.push(`${url.pathname}${url.search}`);
+    });
 
     await page.getByLabel('Fecha a consultar').fill('2020-11-15');
     await clickAndWait(page, 'Ver esa fecha', '/v1/rates');
     await expect.poll(() => page.getByTestId('fiscal').textContent(), WAIT).not.toBe('Consultando…');
 
-    expect(asked).toEqual(['?date=2020-11-15', '?date=2020-11-15']);
+    expect(asked).toEqual(['/v1/rates?date=2020-11-15', '/v1/rates/fiscal?date=2020-11-15']);
     expect(await page.locator('#report-title').textContent()).toBe('Reporte diario del domingo 15 nov 2020');
     expect(await values(page)).toEqual(['20.5303', '20.5303', '20.4833']);
     expect(await page.getByTestId('headline').allTextContents()).toEqual([
@@ -764,6 +699,8 @@ describe.skipIf(!hasChromium)('the web page in headless Chromium', () => {
     ]);
     // A past date is not "overdue": the days without their own value say which one applies.
     expect(await page.getByTestId('overdue-badge').count()).toBe(0);
+    // Not yet final on this stack: said on each card.
+    expect(await page.getByTestId('provisional-badge').count()).toBe(3);
     expect(await page.getByTestId('carried').allTextContents()).toEqual([
       'El 15 nov 2020 no tuvo valor propio: aplica el del 13 nov 2020.',
       'El 15 nov 2020 no tuvo valor propio: aplica el del 13 nov 2020.',
@@ -885,66 +822,20 @@ describe.skipIf(!hasChromium)('the web page in headless Chromium', () => {
   it('draws the 30-day chart of the four series with a legend and hover values, and downloads its CSV', async () => {
     const page = await openPage();
     await signIn(page, pro);
-    // Rows as GET /v1/rates/history answers them (PLAN "Routes"): one per calendar day, the
-    // official series null on weekends.
-    const day = (iso: string, offset: number) =>
-      new Date(Date.parse(`${iso}T00:00:00Z`) + offset * 86_400_000);
-    const rowsFor = (from: string, to: string) => {
-      const rows = [];
-      for (let at = day(from, 0); at <= day(to, 0); at = day(at.toISOString().slice(0, 10), 1)) {
-        const weekend = at.getUTCDay() === 0 || at.getUTCDay() === 6;
-        const official = (base: number) =>
-          weekend ? null : Number((base + at.getUTCDate() / 1000).toFixed(4));
-        rows.push({
-          date: at.toISOString().slice(0, 10),
-          fix: official(20.0),
-          dof: official(20.01),
-          para_pagos: official(20.02),
-          fixer: Number((19.95 + at.getUTCDate() / 1000).toFixed(4)),
-          final: true,
-        });
-      }
-      return rows;
-    };
-    const asked: URLSearchParams[] = [];
-    await page.route(
-      (url) => url.pathname === '/v1/rates/history',
-      (route) => {
-        const query = new URL(route.request().url()).searchParams;
-        asked.push(query);
-        const [from, to] = [query.get('from') ?? '', query.get('to') ?? ''];
-        const rows = rowsFor(from, to);
-        if (query.get('format') === 'csv') {
-          const csv = [
-            'date,fix,dof,para_pagos,fixer',
-            ...rows.map((row) =>
-              [row.date, row.fix ?? '', row.dof ?? '', row.para_pagos ?? '', row.fixer].join(','),
-            ),
-          ].join('\r\n');
-          return route.fulfill({
-            status: 200,
-            headers: { 'Content-Disposition': `attachment; filename="tipo-de-cambio_${from}_${to}.csv"` },
-            contentType: 'text/csv; charset=utf-8',
-            body: `${csv}\r\n`,
-          });
-        }
-        return route.fulfill({
-          status: 200,
-          contentType: 'application/json',
-          body: JSON.stringify({ from, to, rows }),
-        });
-      },
-    );
+    const asked: Record<string, string>[] = [];
+    page.on('request', (request) => {
+      const url = new URL(request.url());
+      if (url.pathname === '/v1/rates/history') asked.push(Object.fromEntries(url.searchParams));
+    });
+    // The 30 days ending on Friday 27 Nov 2020 (the replayed SIE ranges hold 9–13 and 26–27 Nov).
+    await page.getByLabel('Fecha a consultar').fill('2020-11-27');
+    await clickAndWait(page, 'Ver esa fecha', '/v1/rates');
 
     await page.getByRole('button', { name: 'Ver la gráfica de 30 días' }).click();
     await expect.poll(() => page.locator('#chart canvas').count(), WAIT).toBe(1);
-    const today = new Intl.DateTimeFormat('en-CA', { timeZone: 'America/Mexico_City' }).format(new Date());
-    const from = day(today, -29).toISOString().slice(0, 10);
-    expect(Object.fromEntries(asked[0] ?? [])).toEqual({ from, to: today });
-    expect(await page.locator('#history-title').textContent()).toMatch(
-      /^Del \d+ \w+ \d{4} al \d+ \w+ \d{4}$/,
-    );
-    // Four labelled series in the legend (plus the date), named as on the cards.
+    expect(asked).toEqual([{ from: '2020-10-29', to: '2020-11-27' }]);
+    expect(await page.locator('#history-title').textContent()).toBe('Del 29 oct 2020 al 27 nov 2020');
+    // Four labelled series in the legend (after the date), named as on the cards.
     expect(await page.locator('#chart .u-legend .u-series th').allTextContents()).toEqual([
       'Fecha',
       'FIX',
@@ -952,35 +843,26 @@ describe.skipIf(!hasChromium)('the web page in headless Chromium', () => {
       'Para pagos',
       'Mercado (Fixer)',
     ]);
-    // Hovering shows the values of the day under the cursor.
-    const overlay = page.locator('#chart .u-over');
-    const box = await overlay.boundingBox();
+    // Hovering shows the values of the day under the cursor: the last one, 27 Nov.
+    const box = await page.locator('#chart .u-over').boundingBox();
     if (box === null) throw new Error('the chart has no plotting area');
-    await page.mouse.move(box.x + box.width - 2, box.y + box.height / 2);
+    await page.mouse.move(box.x + box.width - 1, box.y + box.height / 2);
     await expect
       .poll(() => page.locator('#chart .u-legend .u-value').allTextContents(), WAIT)
-      .toEqual([
-        expect.stringMatching(/^\d+ \w+ \d{4}$/),
-        ...Array(4).fill(expect.stringMatching(/^(\d+\.\d{4}|—)$/)),
-      ]);
-    const hovered = await page.locator('#chart .u-legend .u-value').allTextContents();
-    expect(hovered[4]).toMatch(/^19\.9\d{3}$/);
+      .toEqual(['27 nov 2020', '20.0777', '20.0467', '—', '—']);
 
     // The CSV of exactly the range shown, saved as a file.
     const [download] = await Promise.all([
       page.waitForEvent('download'),
       page.getByRole('button', { name: 'Descargar CSV' }).click(),
     ]);
-    expect(Object.fromEntries(asked[1] ?? [])).toEqual({ from, to: today, format: 'csv' });
-    expect(download.suggestedFilename()).toBe(`tipo-de-cambio_${from}_${today}.csv`);
-    const saved = await download.path();
-    const lines = readFileSync(saved, 'utf8').split('\r\n');
-    const first = rowsFor(from, from)[0];
-    expect(lines.slice(0, 2)).toEqual([
-      'date,fix,dof,para_pagos,fixer',
-      `${from},${first?.fix ?? ''},${first?.dof ?? ''},${first?.para_pagos ?? ''},${first?.fixer}`,
-    ]);
-    expect(lines).toHaveLength(32);
+    expect(asked[1]).toEqual({ from: '2020-10-29', to: '2020-11-27', format: 'csv' });
+    expect(download.suggestedFilename()).toBe('tipo-de-cambio_2020-10-29_2020-11-27.csv');
+    const lines = readFileSync(await download.path(), 'utf8').split(/\r?\n/);
+    expect(lines.slice(0, 3)).toEqual(['date,fix,dof,para_pagos,fixer', '2020-10-29,,,,', '2020-10-30,,,,']);
+    // 13 Nov 2020 as Banxico's own page shows it (UPSTREAMS.md): FIX, DOF publication, para pagos.
+    expect(lines).toContain('2020-11-13,20.4833,20.5303,20.5772,');
+    expect(lines.filter((line) => line !== '')).toHaveLength(31);
     mkdirSync(path.dirname(SCREENSHOT), { recursive: true });
     await page.screenshot({ path: path.join(path.dirname(SCREENSHOT), 'chart.png'), fullPage: true });
   }, 60_000);
@@ -1015,21 +897,6 @@ describe.skipIf(!hasChromium)('the web page in headless Chromium', () => {
       expect(await seriousViolations(page), `sign-in at ${width}x${height}`).toEqual([]);
       await signIn(page, pro);
       // The chart (uPlot's legend table and canvas) and the converter's answer are on screen too.
-      await page.route(
-        (url) => url.pathname === '/v1/rates/history',
-        (route) =>
-          route.fulfill({
-            contentType: 'application/json',
-            body: JSON.stringify({
-              from: '2020-11-26',
-              to: '2020-11-27',
-              rows: [
-                { date: '2020-11-26', fix: 20.1, dof: 20.2, para_pagos: 20.3, fixer: 20.0 },
-                { date: '2020-11-27', fix: 20.0777, dof: 20.1, para_pagos: 20.2, fixer: 20.0753 },
-              ],
-            }),
-          }),
-      );
       await page.getByRole('button', { name: 'Ver la gráfica de 30 días' }).click();
       await expect.poll(() => page.locator('#chart canvas').count(), WAIT).toBe(1);
       await page.getByLabel('Cantidad', { exact: true }).fill('10');
@@ -1148,7 +1015,13 @@ describe.skipIf(!hasChromium)('the web page in headless Chromium', () => {
     expect(await banxico.locator('.stale-note').textContent()).toBe(
       'No pudimos actualizarlo: es el último valor bueno que tenemos.',
     );
-    expect(await page.getByTestId('stale-badge').count()).toBe(1);
+    // SIE's one call gives both the FIX and SF60653: both are the stale ones.
+    expect(
+      await page
+        .locator('#rates .card')
+        .filter({ has: page.getByTestId('stale-badge') })
+        .evaluateAll((cards) => cards.map((card) => card.getAttribute('data-rate'))),
+    ).toEqual(['banxico', 'banxico_para_pagos']);
     expect(await page.locator('#source-errors-list li').allTextContents()).toEqual([
       'Banxico (FIX): la fuente respondió con un error. Suele ser pasajero: intenta de nuevo en unos minutos. Mostramos el último valor bueno, marcado como desactualizado.',
     ]);

@@ -49,7 +49,18 @@ const KIND_WORDS: Record<string, KindWords> = {
   },
 };
 
-const wordsFor = (kind: string): KindWords =>
+/** Words for one rate key rather than its kind: SF60653 is para pagos keyed by settlement date. */
+const KEY_WORDS: Record<string, KindWords> = {
+  banxico_para_pagos: {
+    headline: (day) => `FIX con fecha de liquidación ${day}`,
+    explain:
+      'El FIX que Banxico determinó dos días hábiles antes, con la fecha en que se liquida (serie SF60653); en días hábiles coincide con para pagos.',
+    published: 'Determinado por Banxico',
+  },
+};
+
+const wordsFor = (key: string, kind: string): KindWords =>
+  KEY_WORDS[key] ??
   KIND_WORDS[kind] ?? { headline: (day) => `${kind} del ${day}`, explain: '', published: 'Publicado' };
 
 /** How the page reads one card: `asked` is the date of a dated answer (`?date=`), else undefined. */
@@ -101,13 +112,13 @@ function ageOf(rate: Rate, now: number): string {
   return seconds < 0 ? `aún no vigente (desde ${formatInstant(rate.last_updated)})` : `${formatAge(seconds)}`;
 }
 
-function facts(rate: Rate, context: CardContext): HTMLDListElement {
+function facts(key: string, rate: Rate, context: CardContext): HTMLDListElement {
   const list = el(
     'dl',
     { class: 'facts' },
     el('dt', null, 'Antigüedad del valor'),
     el('dd', { 'data-testid': 'value-age' }, ageOf(rate, context.now)),
-    el('dt', null, wordsFor(rate.kind).published),
+    el('dt', null, wordsFor(key, rate.kind).published),
     el('dd', null, timeElement(rate.last_updated, formatInstant(rate.last_updated))),
   );
   const next = rate.next_update;
@@ -147,7 +158,7 @@ function fetchNote(rate: Rate, now: number): HTMLParagraphElement {
 /** One rate's card. `key` is the answer's key (`dof`, `dof_para_pagos`, `banxico`, `fixer`, …). */
 export function renderCard(key: string, rate: Rate, context: CardContext): HTMLLIElement {
   const titleId = `rate-${key}-title`;
-  const words = wordsFor(rate.kind);
+  const words = wordsFor(key, rate.kind);
   const warn = rate.stale || isOverdue(rate, context);
   const card = el(
     'li',
@@ -162,7 +173,7 @@ export function renderCard(key: string, rate: Rate, context: CardContext): HTMLL
     ),
     dateNotice(rate, context),
     el('p', { class: 'kind' }, words.explain),
-    facts(rate, context),
+    facts(key, rate, context),
   );
   if (rate.stale) {
     card.append(

@@ -9,8 +9,8 @@ export const RATE_NAMES = {
   dof: 'DOF',
   dof_para_pagos: 'Para pagos',
   banxico: 'FIX',
-  fixer: 'Mercado (Fixer)',
   banxico_para_pagos: 'FIX por liquidación (SF60653)',
+  fixer: 'Mercado (Fixer)',
 } as const;
 export type RateKey = keyof typeof RATE_NAMES;
 export const RATE_ORDER = Object.keys(RATE_NAMES) as RateKey[];

@@ -72,14 +72,19 @@ export function consistencyVerdict(name: ConsistencyName, check: ConsistencyChec
   const words = CHECK_WORDS[name];
   const sides = Object.entries(check.sides);
   const missing = sides.filter(([, side]) => side === null).map(([side]) => words.sides[side] ?? side);
-  if (check.ok === null || missing.length > 0) {
-    const why =
-      missing.length > 0 ? `falta el valor de ${missing.join(' y ')}` : 'el servicio no pudo compararlos';
-    return { name, text: `${words.holds}: no verificable (${why}).`, tone: 'unknown' };
-  }
   const shown = sides.flatMap(([side, value]) =>
     value === null ? [] : [sideText(words.sides[side] ?? side, value)],
   );
+  if (check.ok === null || missing.length > 0) {
+    const dates = new Set(sides.map(([, value]) => value?.date));
+    const why =
+      missing.length > 0
+        ? `falta el valor de ${missing.join(' y ')}`
+        : dates.size > 1
+          ? `son de fechas distintas: ${shown.join('; ')}`
+          : (check.reason ?? 'el servicio no pudo compararlos');
+    return { name, text: `${words.holds}: no verificable (${why}).`, tone: 'unknown' };
+  }
   const detail = `${shown.join('; ')}${spreadWords(check)}`;
   return check.ok
     ? { name, text: `${words.holds} ✓ (${detail})`, tone: 'ok' }

@@ -157,6 +157,21 @@ describe('consistency verdicts', () => {
     });
   });
 
+  it('says why a check with both sides could not be made: their dates differ', () => {
+    const settlement = {
+      ok: null,
+      rule: 'para pagos(D) = SF60653(D) on banking days',
+      reason: 'different dates: para pagos 2020-11-15, SF60653 2020-12-01',
+      sides: {
+        para_pagos: { date: '2020-11-15', value: 20.5303 },
+        sf60653: { date: '2020-12-01', value: 20.0777 },
+      },
+    };
+    expect(consistencyVerdict('para_pagos_vs_sf60653', settlement).text).toBe(
+      'Para pagos = FIX por fecha de liquidación (SF60653): no verificable (son de fechas distintas: para pagos del 15 nov 2020: 20.5303; SF60653 del 1 dic 2020: 20.0777).',
+    );
+  });
+
   it('lists the checks in the block order, and nothing when the server sent none', () => {
     const fixer = {
       ok: true,
