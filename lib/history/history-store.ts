@@ -21,12 +21,14 @@ import type { FixerDay, Observation, SieSeriesId } from './types.js';
  *                                               fetched_at (first call), checked_at (latest)
  *   history#fixer          day#<YYYY-MM-DD>     one Fixer historical day: value, last_updated,
  *                                               provenance (JSON), fetched_at
- *   lease#history#<name>   lease                who may call the upstream for that chunk/day
+ *   lease#history#<name>   lease                who may call the upstream for that chunk
+ *                                               (sie#<series>#<year>) or day (fixer#<date>);
+ *                                               the item is lib/db/lease.ts's
  *
  * Observations and Fixer days are written once and never overwritten (past values do not
  * change); a chunk's final_through only moves forward. No transactions and no TTL are
- * relied on (dynalite has neither): leases carry `expires_at` for AWS's garbage
- * collection only, and `lease_until` is what the code checks.
+ * relied on (dynalite has neither). A past year holds ~250 observations per series, so a
+ * read of a 366-day range is two Queries of one partition.
  */
 
 export interface StoredObservation extends Observation {

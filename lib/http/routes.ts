@@ -14,6 +14,7 @@ export const PUBLIC_ROUTES: ReadonlyArray<{ method: string; path: string }> = [
   { method: 'GET', path: '/v1/rates/history' },
   { method: 'GET', path: '/v1/rates/fiscal' },
   { method: 'GET', path: '/v1/rates/average' },
+  { method: 'GET', path: '/v1/convert' },
   { method: 'GET', path: '/v1/whoami' },
   { method: 'POST', path: '/v1/auth/token' },
   { method: 'GET', path: '/v1/openapi.json' },

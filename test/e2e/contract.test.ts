@@ -177,7 +177,8 @@ describe('the API answers as openapi.yaml says', () => {
       expect(ok.status, path).toBe(200);
       const etag = ok.headers.get('etag') ?? '';
       expect((await call(path, { headers: { ...auth, 'If-None-Match': etag } })).status, path).toBe(304);
-      expect((await call(`${path}?date=2020-11-13`, { headers: auth })).status, path).toBe(400);
+      // `date` is a parameter of these routes since issue 15: another name is unknown.
+      expect((await call(`${path}?day=2020-11-13`, { headers: auth })).status, path).toBe(400);
     }
     const all = JSON.parse((await call('/v1/rates', { headers: auth })).body);
     expect(Object.keys(all.rates)).toEqual([

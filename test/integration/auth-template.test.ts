@@ -31,13 +31,14 @@ function methodPath(method: { Properties?: Record<string, unknown> }): string {
 }
 
 describe('the packaged prod template', () => {
-  it('puts the authorizer and a required API key on every /v1/rates* method and /v1/whoami', () => {
+  it('puts the authorizer and a required API key on every /v1/rates* method, /v1/convert and /v1/whoami', () => {
     const methods = ofType('AWS::ApiGateway::Method').filter(
       ([, m]) => m.Properties?.HttpMethod !== 'OPTIONS',
     );
-    const rates = methods.filter(([, m]) => /^\/v1\/(rates|whoami)/.test(methodPath(m)));
+    const rates = methods.filter(([, m]) => /^\/v1\/(rates|whoami|convert)/.test(methodPath(m)));
 
     expect(rates.map(([, m]) => methodPath(m)).sort()).toEqual([
+      '/v1/convert',
       '/v1/rates',
       '/v1/rates/average',
       '/v1/rates/banxico',
@@ -202,11 +203,11 @@ describe('the local stage', () => {
     const rateEvents = Object.values(functions)
       .flatMap((fn) => fn.events ?? [])
       .flatMap((event) =>
-        event.http && /^v1\/(rates|whoami)/.test(String(event.http.path)) ? [event.http] : [],
+        event.http && /^v1\/(rates|whoami|convert)/.test(String(event.http.path)) ? [event.http] : [],
       );
 
-    // Four rates routes, history, fiscal, average and whoami.
-    expect(rateEvents).toHaveLength(8);
+    // The four rates routes, history, fiscal, average, convert and whoami.
+    expect(rateEvents).toHaveLength(9);
     for (const http of rateEvents) {
       expect(http.private).toBe(false);
       expect(http.authorizer).toMatchObject({ name: 'authorizer', type: 'request' });

@@ -36,6 +36,7 @@ const DYNAMODB_ACTIONS_ALLOWED: Record<string, string[]> = {
   ratesHistory: HISTORY_ACTIONS,
   ratesFiscal: HISTORY_ACTIONS,
   ratesAverage: HISTORY_ACTIONS,
+  convert: HISTORY_ACTIONS,
   refresher: RATES_ACTIONS,
   token: ['dynamodb:GetItem', 'dynamodb:UpdateItem'],
   authorizer: ['dynamodb:GetItem'],

@@ -272,6 +272,7 @@ describe('openapi.yaml', () => {
       }
       for (const path of [
         '/v1/whoami',
+        '/v1/convert',
         '/v1/rates',
         '/v1/rates/dof',
         '/v1/rates/fixer',
