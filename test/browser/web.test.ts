@@ -732,90 +732,64 @@ describe.skipIf(!hasChromium)('the web page in headless Chromium', () => {
   it('converts 1000.00 USD with the rate kind chosen explicitly, and says what is missing or refused', async () => {
     const page = await openPage();
     await signIn(page, pro);
-    const asked: URLSearchParams[] = [];
-    let answer: { status: number; body: unknown } = { status: 200, body: {} };
-    await page.route(
-      (url) => url.pathname === '/v1/convert',
-      (route) => {
-        asked.push(new URL(route.request().url()).searchParams);
-        return route.fulfill({
-          status: answer.status,
-          contentType: answer.status === 200 ? 'application/json' : 'application/problem+json',
-          body: JSON.stringify(answer.body),
-        });
-      },
-    );
+    const asked: Record<string, string>[] = [];
+    page.on('request', (request) => {
+      const url = new URL(request.url());
+      if (url.pathname === '/v1/convert') asked.push(Object.fromEntries(url.searchParams));
+    });
     const result = page.getByTestId('convert-result');
     const convert = async () => {
+      const answered = page.waitForResponse((response) => new URL(response.url()).pathname === '/v1/convert');
       await page.getByRole('button', { name: 'Convertir', exact: true }).click();
-      await expect.poll(() => result.getAttribute('aria-busy'), WAIT).not.toBe('true');
+      await answered;
+      await expect.poll(() => result.getAttribute('aria-busy'), WAIT).toBe('false');
     };
 
     // No kind chosen: nothing is asked, the box says why.
     await page.getByLabel('Cantidad', { exact: true }).fill('1000.00');
-    await convert();
+    await page.getByRole('button', { name: 'Convertir', exact: true }).click();
     expect(await result.textContent()).toBe(
       'Elige el tipo de cambio: el correcto depende de para qué es la cantidad.',
     );
     expect(asked).toHaveLength(0);
 
-    // The shape of 16c's /v1/convert: amounts and the rate as decimal text.
-    answer = {
-      status: 200,
-      body: {
-        amount: '1000.00',
-        from: 'USD',
-        to: 'MXN',
-        result: '20077.70',
-        rounding:
-          "half-up, 2 decimals (SAT c_Moneda: MXN has 2 decimals), computed in decimal arithmetic from the rate's decimal text",
-        rate: {
-          kind: 'fix',
-          value: '20.0777',
-          date: '2020-11-27',
-          rule: 'FIX(D)',
-          source: 'Banxico SIE — serie SF43718 (FIX)',
-          provenance: {},
-        },
-        date: '2026-11-29',
-      },
-    };
+    // Today's FIX on the replayed captures: 20.0777 (27 Nov 2020).
     await page.getByLabel('Tipo de cambio', { exact: true }).selectOption('fix');
     await convert();
-    expect(Object.fromEntries(asked[0] ?? [])).toEqual({
-      amount: '1000.00',
-      from: 'USD',
-      to: 'MXN',
-      kind: 'fix',
-    });
-    expect(await page.getByTestId('convert-answer').textContent()).toBe('1,000.00 USD = 20,077.70 MXN');
-    expect(await result.locator('p').allTextContents()).toEqual([
-      '1,000.00 USD = 20,077.70 MXN',
-      'Con el tipo FIX del viernes 27 nov 2020: 20.0777 pesos por dólar (fuente: Banxico SIE — serie SF43718 (FIX)).',
-      'Redondeo: mitad hacia arriba, a 2 decimales (catálogo c_Moneda del SAT).',
-    ]);
+    expect(asked[0]).toEqual({ amount: '1000.00', from: 'USD', to: 'MXN', kind: 'fix' });
+    const lines = await result.locator('p').allTextContents();
+    expect(lines[0]).toBe('1,000.00 USD = 20,077.70 MXN');
+    expect(lines[1]).toMatch(
+      /^Con el tipo FIX del viernes 27 nov 2020: 20\.0777 pesos por dólar \(fuente: Banxico SIE — serie SF43718 \(FIX\), http:\/\/127\.0\.0\.1:\d+\/.+\)\.$/,
+    );
+    expect(lines[2]).toBe('Redondeo: mitad hacia arriba, a 2 decimales (catálogo c_Moneda del SAT).');
 
-    // A refused amount: the server's 400 names the parameter; the box says so.
-    answer = {
-      status: 400,
-      body: {
-        type: 'about:blank',
-        title: 'Bad Request',
-        status: 400,
-        detail: 'amount: a decimal like 1000.00',
-      },
-    };
+    // A refused amount: the server's 400 names the parameter and the accepted form.
     await page.getByLabel('Cantidad', { exact: true }).fill('1e3');
     await page.getByLabel('Conversión', { exact: true }).selectOption('MXN-USD');
     await convert();
-    expect(Object.fromEntries(asked[1] ?? [])).toEqual({
-      amount: '1e3',
-      from: 'MXN',
-      to: 'USD',
-      kind: 'fix',
+    expect(asked[1]).toEqual({ amount: '1e3', from: 'MXN', to: 'USD', kind: 'fix' });
+    expect(await result.textContent()).toMatch(
+      /^La cantidad no es válida\. El servicio indica: Invalid query parameter amount "1e3": .*Expected a positive decimal such as 1000\.00/,
+    );
+
+    // With a date picked, the conversion is for that date: the fiscal rate of Sunday 15 Nov 2020.
+    await page.getByLabel('Fecha a consultar').fill('2020-11-15');
+    await clickAndWait(page, 'Ver esa fecha', '/v1/rates');
+    await page.getByLabel('Cantidad', { exact: true }).fill('1000.00');
+    await page.getByLabel('Conversión', { exact: true }).selectOption('USD-MXN');
+    await page.getByLabel('Tipo de cambio', { exact: true }).selectOption('fiscal');
+    await convert();
+    expect(asked[2]).toEqual({
+      amount: '1000.00',
+      from: 'USD',
+      to: 'MXN',
+      kind: 'fiscal',
+      date: '2020-11-15',
     });
-    expect(await result.textContent()).toBe(
-      'El servicio no aceptó la consulta: amount: a decimal like 1000.00',
+    expect(await page.getByTestId('convert-answer').textContent()).toBe('1,000.00 USD = 20,530.30 MXN');
+    expect(await result.locator('p').nth(1).textContent()).toMatch(
+      /^Con el tipo fiscal \(CFF art\. 20\) del viernes 13 nov 2020: 20\.5303 pesos por dólar/,
     );
   }, 60_000);
 

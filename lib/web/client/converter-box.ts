@@ -30,6 +30,14 @@ function readRequest(box: Box, date: string | undefined): ConvertRequest | strin
   return { amount, ...direction, kind: box.kind.value, date };
 }
 
+/** A refused amount is named as such; the server's detail (it names the accepted form) follows. */
+function convertFailure(error: unknown): string {
+  if (isPageError(error, 'bad-request') && /\bamount\b/.test(error.details.detail ?? '')) {
+    return `La cantidad no es válida. El servicio indica: ${error.details.detail}`;
+  }
+  return messageFor(error);
+}
+
 async function submit(box: Box, hooks: BoxHooks): Promise<void> {
   const request = readRequest(box, hooks.date());
   if (typeof request === 'string') {
@@ -49,7 +57,7 @@ async function submit(box: Box, hooks: BoxHooks): Promise<void> {
       hooks.onCredentialFailure(error);
       return;
     }
-    box.result.replaceChildren(el('p', { class: 'convert-error' }, messageFor(error)));
+    box.result.replaceChildren(el('p', { class: 'convert-error' }, convertFailure(error)));
   }
 }
 
