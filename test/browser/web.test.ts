@@ -1,10 +1,18 @@
 import { execFile } from 'node:child_process';
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+/** What the test reads of axe-core's results. */
+interface AxeResults {
+  passes: unknown[];
+  violations: { id: string; impact?: string | null; nodes: { target: string[] }[] }[];
+}
+
 import type { NewClientCredentials } from '../../lib/auth/client-admin.js';
 import { createTableClient } from '../../lib/db/client.js';
 import { type RunningStack, startStack, upstreamEnv } from '../../scripts/lib/local-stack.js';
@@ -35,14 +43,17 @@ const BANXICO_TOKEN = 'browser-test-banxico-token';
 const FREE_PER_MINUTE = 3;
 const MEMORY_TTL_MS = 200;
 
-/** What the replayed captures hold, in the page's order: DOF, para pagos, FIX, Fixer. */
-const CAPTURED_VALUES = ['20.5303', '20.5303', '20.0777', '20.0753'];
-const KIND_WORDS = [
-  'DOF — published today',
-  'Para pagos — use today for USD obligations',
-  'FIX — set by Banxico today',
-  'Market — Fixer',
+/** What the replayed captures hold, in the page's order: DOF, para pagos, FIX, SF60653, Fixer. */
+const CAPTURED_VALUES = ['20.5303', '20.5303', '20.0777', '20.0777', '20.0753'];
+/** Each card's headline: what the value is and for which day (the captures are of November 2020). */
+const HEADLINES = [
+  'Publicado en el Diario Oficial el viernes 13 nov 2020',
+  'Para pagar obligaciones en dólares el domingo 15 nov 2020',
+  'Tipo de cambio FIX determinado el viernes 27 nov 2020',
+  'FIX con fecha de liquidación martes 1 dic 2020',
+  'Tipo de mercado de Fixer del viernes 27 nov 2020',
 ];
+const CARD_TITLES = ['DOF', 'Para pagos', 'FIX', 'FIX por liquidación (SF60653)', 'Mercado (Fixer)'];
 const SESSION_KEY = 'tipo-de-cambio.session';
 /** Token answers run scrypt and Lambdas may start cold: a busy machine needs more than vitest's 1 s. */
 const WAIT = { timeout: 15_000 };
@@ -264,7 +275,7 @@ describe.skipIf(!hasChromium)('the web page in headless Chromium', () => {
     expect(await page.evaluate((key) => sessionStorage.getItem(key), SESSION_KEY)).toBeNull();
   }, 60_000);
 
-  it('signs in with a client made by client:create and shows the four rates side by side', async () => {
+  it('signs in with a client made by client:create and shows every rate side by side, around its date', async () => {
     const page = await openPage();
     const problems: string[] = [];
     const foreign: string[] = [];
@@ -281,26 +292,40 @@ describe.skipIf(!hasChromium)('the web page in headless Chromium', () => {
     await signIn(page, pro);
 
     expect(await values(page)).toEqual(CAPTURED_VALUES);
-    expect(await page.locator('#rates .kind').allTextContents()).toEqual(KIND_WORDS);
+    expect(await page.getByTestId('headline').allTextContents()).toEqual(HEADLINES);
+    // Served fresh from our cache, but six years old: the official ones are overdue (their
+    // next_update is in 2020), not "stale". Fixer's next update is our next call (8 h away).
     expect(await page.locator('#rates .card-title').allTextContents()).toEqual([
-      'DOF',
-      'Para pagos',
-      'FIX',
-      'Mercado',
+      ...CARD_TITLES.slice(0, 4).map((title) => `${title} Atrasado`),
+      CARD_TITLES[4],
     ]);
-    // Its date, when the source published it, when we fetched it: on every card.
-    for (const card of await page.locator('#rates .card').all()) {
-      expect(await card.locator('dt').allTextContents()).toEqual([
-        'Fecha del valor',
-        'Publicado por la fuente',
-        'Consultado por nosotros',
-      ]);
-    }
-    expect(await page.locator('[data-rate="banxico"] dd').first().textContent()).toBe(
-      'viernes, 27 de noviembre de 2020',
-    );
-    expect(await page.locator('[data-rate="banxico"] dd').nth(1).textContent()).toBe('27 nov 2020, 12:00');
     expect(await page.getByTestId('stale-badge').count()).toBe(0);
+    // The value's date is on every card, and none speaks of "today" except to say it is missing.
+    expect(await page.getByTestId('outdated').allTextContents()).toEqual([
+      'Este valor es del 13 nov 2020; el de hoy no está disponible.',
+      'Este valor es del 15 nov 2020; el de hoy no está disponible.',
+      'Este valor es del 27 nov 2020; el de hoy no está disponible.',
+      'Este valor es del 1 dic 2020; el de hoy no está disponible.',
+    ]);
+    for (const card of await page.locator('#rates .card').all()) {
+      const text = (await card.textContent()) ?? '';
+      expect(text.replace('el de hoy no está disponible', '')).not.toMatch(/\bhoy\b|today/i);
+      expect(await card.locator('dt').allTextContents()).toEqual([
+        'Antigüedad del valor',
+        expect.any(String),
+        'Siguiente publicación esperada',
+      ]);
+      expect(await card.getByTestId('value-age').textContent()).toMatch(/^\d+ años$/);
+    }
+    const nextUpdates = await page.getByTestId('next-update').allTextContents();
+    for (const text of nextUpdates.slice(0, 4)) {
+      expect(text).toMatch(/^\d+ \w+ 2020, \d\d:\d\d · atrasada \(debía llegar hace \d+ años\)$/);
+    }
+    expect(nextUpdates[4]).toMatch(/^\d+ \w+ 20\d\d, \d\d:\d\d$/);
+    expect(await page.locator('[data-rate="banxico"] dt').nth(1).textContent()).toBe('Publicado por Banxico');
+    expect(await page.locator('[data-rate="banxico"] dd').nth(1).textContent()).toBe('27 nov 2020, 12:00');
+    // A Sunday para pagos row was published by nobody: it applies from that day.
+    expect(await page.locator('[data-rate="dof_para_pagos"] dt').nth(1).textContent()).toBe('Vigente desde');
     // Side by side on a desktop screen: one row.
     const tops = await page
       .locator('#rates .card')
@@ -312,13 +337,16 @@ describe.skipIf(!hasChromium)('the web page in headless Chromium', () => {
       /^Consultas restantes: 298 en este minuto; se renuevan en \d+ (s|min)\. Tu plan: 300 por minuto, 50,000 por día\.$/,
     );
     expect(await page.locator('#spread').textContent()).toBe(
-      'Diferencia entre el más alto (Para pagos, 20.5303) y el más bajo (Mercado, 20.0753): 0.4550 pesos, 2.27% del más bajo.',
+      'Diferencia entre el más alto (Para pagos, 20.5303) y el más bajo (Mercado (Fixer), 20.0753): 0.4550 pesos, 2.27% del más bajo.',
     );
-    // The verdict is the server's (the consistency block), never recomputed by the page: the DOF
-    // page's own FIX column gives FIX(12 nov).
-    expect(await page.locator('#dof-check').textContent()).toBe(
-      'Revisión DOF = FIX: correcta. El DOF del 13 nov 2020 (20.5303) es igual al FIX del 12 nov 2020.',
-    );
+    // The verdict is the server's (the consistency block), never recomputed by the page.
+    // The DOF page's own FIX column gives FIX(12 nov); SF60653's latest is for a later settlement day.
+    expect(await page.locator('#consistency li').allTextContents()).toEqual([
+      'DOF = FIX del día hábil anterior ✓ (DOF del 13 nov 2020: 20.5303; FIX del 12 nov 2020: 20.5303)',
+      'Para pagos = FIX por fecha de liquidación (SF60653): no verificable (son de fechas distintas: para pagos del 15 nov 2020: 20.5303; SF60653 del 1 dic 2020: 20.0777).',
+      'Fixer a no más de 1.5 % del FIX ✓ (Fixer del 27 nov 2020: 20.0753; FIX del 27 nov 2020: 20.0777; diferencia 0.0024 pesos (0.01 %))',
+    ]);
+    expect(await page.locator('#consistency-warning').isVisible()).toBe(false);
     // The header names the client as client:create was told to, not by its id.
     expect(await page.locator('#account-client').textContent()).toBe('web-pro');
     expect(await page.locator('#account-client').getAttribute('title')).toBe(pro.client_id);
@@ -342,26 +370,35 @@ describe.skipIf(!hasChromium)('the web page in headless Chromium', () => {
     const page = await openPage();
     await signIn(page, pro);
 
-    await clickAndWait(page, 'Fixer', '/v1/rates/fixer');
+    // The tabs carry the cards' names (one naming scheme).
+    expect(await page.locator('button[data-view]').allTextContents()).toEqual([
+      'Todas',
+      'DOF y para pagos',
+      'FIX',
+      'Mercado (Fixer)',
+    ]);
+    await clickAndWait(page, 'Mercado (Fixer)', '/v1/rates/fixer');
     expect(await values(page)).toEqual(['20.0753']);
-    expect(await page.locator('#report-title').textContent()).toBe('Fixer');
-    expect(await page.getByRole('button', { name: 'Fixer' }).getAttribute('aria-pressed')).toBe('true');
+    expect(await page.locator('#report-title').textContent()).toBe('Mercado (Fixer)');
+    expect(await page.getByRole('button', { name: 'Mercado (Fixer)' }).getAttribute('aria-pressed')).toBe(
+      'true',
+    );
     expect(await page.locator('#summary').isVisible()).toBe(false);
 
-    await clickAndWait(page, 'Diario Oficial', '/v1/rates/dof');
+    await clickAndWait(page, 'DOF y para pagos', '/v1/rates/dof');
     expect(await values(page)).toEqual(['20.5303', '20.5303']);
-    expect(await page.locator('#rates .kind').allTextContents()).toEqual(KIND_WORDS.slice(0, 2));
+    expect(await page.getByTestId('headline').allTextContents()).toEqual(HEADLINES.slice(0, 2));
 
-    await clickAndWait(page, 'Banxico', '/v1/rates/banxico');
-    expect(await values(page)).toEqual(['20.0777']);
+    await clickAndWait(page, 'FIX', '/v1/rates/banxico');
+    expect(await values(page)).toEqual(['20.0777', '20.0777']);
     const quotaBefore = await page.locator('#quota').textContent();
 
     // Refresh asks the server again (revalidating its private cache) and keeps the view.
     await clickAndWait(page, 'Actualizar', '/v1/rates/banxico');
-    expect(await values(page)).toEqual(['20.0777']);
+    expect(await values(page)).toEqual(['20.0777', '20.0777']);
     expect(await page.locator('#quota').textContent()).not.toBe(quotaBefore);
 
-    await clickAndWait(page, 'Reporte diario', '/v1/rates');
+    await clickAndWait(page, 'Todas', '/v1/rates');
     expect(await values(page)).toEqual(CAPTURED_VALUES);
     expect(await alertText(page)).toBe('');
   }, 60_000);
@@ -461,7 +498,7 @@ describe.skipIf(!hasChromium)('the web page in headless Chromium', () => {
     );
     expect(await page.locator('#quota').textContent()).toMatch(/^Consultas restantes: 0 en este minuto/);
     // What was shown stays on screen.
-    expect(await values(page)).toHaveLength(4);
+    expect(await values(page)).toHaveLength(CAPTURED_VALUES.length);
   }, 60_000);
 
   it('works by keyboard and fits a phone screen', async () => {
@@ -478,10 +515,21 @@ describe.skipIf(!hasChromium)('the web page in headless Chromium', () => {
     expect(await page.evaluate(() => document.activeElement?.id)).toBe('report-title');
 
     const focused = async () => page.evaluate(() => document.activeElement?.textContent?.trim());
+    // From the title: the date picker (its day, month and year each take a Tab), then the tabs.
+    const order: string[] = [];
+    for (let press = 0; press < 8 && order.at(-1) !== 'Todas'; press++) {
+      await page.keyboard.press('Tab');
+      const at = await page.evaluate(
+        () => document.activeElement?.id || document.activeElement?.textContent?.trim() || '',
+      );
+      if (order.at(-1) !== at) order.push(at);
+    }
+    expect(order).toEqual(['date', 'date-submit', 'Todas']);
     await page.keyboard.press('Tab');
-    expect(await focused()).toBe('Reporte diario');
+    expect(await focused()).toBe('DOF y para pagos');
     await page.keyboard.press('Tab');
-    expect(await focused()).toBe('Fixer');
+    await page.keyboard.press('Tab');
+    expect(await focused()).toBe('Mercado (Fixer)');
     const answered = page.waitForResponse(
       (response) => new URL(response.url()).pathname === '/v1/rates/fixer',
     );
@@ -502,7 +550,7 @@ describe.skipIf(!hasChromium)('the web page in headless Chromium', () => {
     expect(await page.locator('#status').textContent()).toBe('Sesión cerrada.');
   }, 60_000);
 
-  it("shows the server's DOF = FIX verdict (passed, failed, not checkable), and explains a total outage", async () => {
+  it("shows the server's consistency verdicts (passed, failed with a warning, not checkable), and explains a total outage", async () => {
     const page = await openPage();
     await signIn(page, pro);
     const rate = (value: number, date: string, kind: string) => ({
@@ -536,7 +584,17 @@ describe.skipIf(!hasChromium)('the web page in headless Chromium', () => {
         fixer: rate(20.25, '2020-11-17', 'market'),
       },
       errors: {},
-      consistency: { dof_vs_fix: check },
+      consistency: {
+        dof_vs_fix: check,
+        fixer_vs_fix: {
+          ok: true,
+          rule: '|Fixer − FIX| ≤ 1.5 % of FIX',
+          fixer: { date: '2020-11-17', value: 20.25 },
+          fix: { date: '2020-11-13', value: 20.3987 },
+          spread_pesos: 0.1487,
+          spread_percent: 0.73,
+        },
+      },
     });
     let body: unknown = ratesBody(dofVsFix(true, 20.3987));
     let status = 200;
@@ -553,29 +611,41 @@ describe.skipIf(!hasChromium)('the web page in headless Chromium', () => {
       }),
     );
 
+    const verdicts = () => page.locator('#consistency li').allTextContents();
+    const warning = page.locator('#consistency-warning');
+    const fixerVerdict =
+      'Fixer a no más de 1.5 % del FIX ✓ (Fixer del 17 nov 2020: 20.2500; FIX del 13 nov 2020: 20.3987; diferencia 0.1487 pesos (0.73 %))';
     await clickAndWait(page, 'Actualizar', '/v1/rates');
-    expect(await page.locator('#dof-check').textContent()).toBe(
-      'Revisión DOF = FIX: correcta. El DOF del 17 nov 2020 (20.3987) es igual al FIX del 13 nov 2020.',
-    );
+    expect(await verdicts()).toEqual([
+      'DOF = FIX del día hábil anterior ✓ (DOF del 17 nov 2020: 20.3987; FIX del 13 nov 2020: 20.3987)',
+      fixerVerdict,
+    ]);
+    expect(await warning.isVisible()).toBe(false);
     expect(await page.locator('#spread').textContent()).toBe(
-      'Diferencia entre el más alto (Para pagos, 20.5303) y el más bajo (Mercado, 20.2500): 0.2803 pesos, 1.38% del más bajo.',
+      'Diferencia entre el más alto (Para pagos, 20.5303) y el más bajo (Mercado (Fixer), 20.2500): 0.2803 pesos, 1.38% del más bajo.',
     );
     expect(await page.locator('#quota').textContent()).toBe(
       'Consultas restantes: 250 en este minuto; se renuevan en 30 s. Tu plan: 300 por minuto.',
     );
 
+    // A failed check: its line says so, and a warning above the cards is visible.
     body = ratesBody(dofVsFix(false, 20.4018));
     await clickAndWait(page, 'Actualizar', '/v1/rates');
-    expect(await page.locator('#dof-check').textContent()).toBe(
-      'Revisión DOF = FIX: no coinciden. El DOF del 17 nov 2020 es 20.3987 y el FIX del 13 nov 2020 es 20.4018.',
-    );
-    expect(await page.locator('#dof-check').getAttribute('class')).toBe('check-bad');
+    expect(await verdicts()).toEqual([
+      'DOF ≠ FIX del día hábil anterior ✗ (DOF del 17 nov 2020: 20.3987; FIX del 13 nov 2020: 20.4018)',
+      fixerVerdict,
+    ]);
+    expect(await page.locator('[data-check="dof_vs_fix"]').getAttribute('class')).toBe('check-bad');
+    expect(await warning.isVisible()).toBe(true);
+    expect(await warning.textContent()).toMatch(/^\s*Atención: una revisión entre fuentes falló/);
 
     body = ratesBody(dofVsFix(null, null));
     await clickAndWait(page, 'Actualizar', '/v1/rates');
-    expect(await page.locator('#dof-check').textContent()).toBe(
-      'Revisión DOF = FIX: no se puede hacer con estos valores: no tenemos el FIX del día hábil anterior al 17 nov 2020, que el DOF de ese día publica.',
-    );
+    expect(await verdicts()).toEqual([
+      'DOF = FIX del día hábil anterior: no verificable (falta el valor de FIX).',
+      fixerVerdict,
+    ]);
+    expect(await warning.isVisible()).toBe(false);
 
     body = {
       type: 'about:blank',
@@ -595,9 +665,9 @@ describe.skipIf(!hasChromium)('the web page in headless Chromium', () => {
     );
     expect(await values(page)).toEqual([]);
     expect(await page.locator('#source-errors-list li').allTextContents()).toEqual([
-      'Diario Oficial (DOF y para pagos): la fuente cambió el formato de su respuesta y no pudimos leer el valor. No hay un valor que mostrar.',
-      'Fixer (mercado): se agotaron las consultas del servicio a esta fuente por este mes. No hay un valor que mostrar.',
-      'Banxico (FIX): la fuente no respondió a tiempo. No hay un valor que mostrar.',
+      'Diario Oficial (DOF y para pagos): la fuente cambió el formato de su respuesta y no pudimos leer el valor. Avisa a quien administra el servicio: hay que ajustar el lector. No hay un valor que mostrar.',
+      'Fixer (mercado): se agotaron las consultas que el servicio puede hacer a esta fuente. Se renuevan el próximo mes. No hay un valor que mostrar.',
+      'Banxico (FIX): la fuente no respondió a tiempo. Intenta de nuevo en unos minutos. No hay un valor que mostrar.',
     ]);
     // Words, never codes or raw JSON.
     expect(await page.evaluate(() => document.getElementById('main')?.textContent)).not.toMatch(
@@ -605,8 +675,284 @@ describe.skipIf(!hasChromium)('the web page in headless Chromium', () => {
     );
   }, 60_000);
 
+  it('loads a past date with the date picker, with the fiscal rate of that date and its rule', async () => {
+    const page = await openPage();
+    await signIn(page, pro);
+    // The real dated routes, on the replayed SIE ranges (captured November 2020 values).
+    const asked: string[] = [];
+    page.on('request', (request) => {
+      const url = new URL(request.url());
+      if (url.searchParams.has('date')) asked.push(`${url.pathname}${url.search}`);
+    });
+
+    await page.getByLabel('Fecha a consultar').fill('2020-11-15');
+    await clickAndWait(page, 'Ver esa fecha', '/v1/rates');
+    await expect.poll(() => page.getByTestId('fiscal').textContent(), WAIT).not.toBe('Consultando…');
+
+    expect(asked).toEqual(['/v1/rates?date=2020-11-15', '/v1/rates/fiscal?date=2020-11-15']);
+    expect(await page.locator('#report-title').textContent()).toBe('Reporte diario del domingo 15 nov 2020');
+    expect(await values(page)).toEqual(['20.5303', '20.5303', '20.4833']);
+    expect(await page.getByTestId('headline').allTextContents()).toEqual([
+      'Publicado en el Diario Oficial el viernes 13 nov 2020',
+      'Para pagar obligaciones en dólares el domingo 15 nov 2020',
+      'Tipo de cambio FIX determinado el viernes 13 nov 2020',
+    ]);
+    // A past date is not "overdue": the days without their own value say which one applies.
+    expect(await page.getByTestId('overdue-badge').count()).toBe(0);
+    // Not yet final on this stack: said on each card.
+    expect(await page.getByTestId('provisional-badge').count()).toBe(3);
+    expect(await page.getByTestId('carried').allTextContents()).toEqual([
+      'El 15 nov 2020 no tuvo valor propio: aplica el del 13 nov 2020.',
+      'El 15 nov 2020 no tuvo valor propio: aplica el del 13 nov 2020.',
+    ]);
+    expect(await page.getByTestId('fiscal').textContent()).toBe(
+      'Tipo de cambio fiscal para obligaciones del domingo 15 nov 2020: 20.5303 pesos por dólar, publicado en el DOF el 13 nov 2020 (FIX del 12 nov 2020). Regla: CFF art. 20, tercer párrafo: última publicación anterior (el día anterior a D no hubo publicación en el DOF)',
+    );
+
+    // Before the history of every source: said in words, with each source's line.
+    await page.getByLabel('Fecha a consultar').fill('1990-01-02');
+    await clickAndWait(page, 'Ver esa fecha', '/v1/rates');
+    expect(await alertText(page)).toBe(
+      'No hay datos de esa fecha: es anterior a la historia de las fuentes. Elige una fecha posterior.',
+    );
+    expect(await page.locator('#source-errors-list li').allTextContents()).toEqual([
+      'Diario Oficial (DOF y para pagos): la fuente no tiene datos de esa fecha. Elige una fecha posterior. No hay un valor que mostrar.',
+      'Banxico (FIX): la fuente no tiene datos de esa fecha. Elige una fecha posterior. No hay un valor que mostrar.',
+      'Fixer (mercado): la fuente no tiene datos de esa fecha. Elige una fecha posterior. No hay un valor que mostrar.',
+    ]);
+
+    // Back to today: the undated route, no fiscal box.
+    await clickAndWait(page, 'Volver a hoy', '/v1/rates');
+    expect(await values(page)).toEqual(CAPTURED_VALUES);
+    expect(await page.locator('#report-title').textContent()).toBe('Reporte diario');
+    expect(await page.locator('#fiscal').isVisible()).toBe(false);
+    expect(await page.getByLabel('Fecha a consultar').inputValue()).toBe('');
+  }, 60_000);
+
+  it('converts 1000.00 USD with the rate kind chosen explicitly, and says what is missing or refused', async () => {
+    const page = await openPage();
+    await signIn(page, pro);
+    const asked: Record<string, string>[] = [];
+    page.on('request', (request) => {
+      const url = new URL(request.url());
+      if (url.pathname === '/v1/convert') asked.push(Object.fromEntries(url.searchParams));
+    });
+    const result = page.getByTestId('convert-result');
+    const convert = async () => {
+      const answered = page.waitForResponse((response) => new URL(response.url()).pathname === '/v1/convert');
+      await page.getByRole('button', { name: 'Convertir', exact: true }).click();
+      await answered;
+      await expect.poll(() => result.getAttribute('aria-busy'), WAIT).toBe('false');
+    };
+
+    // No kind chosen: nothing is asked, the box says why.
+    await page.getByLabel('Cantidad', { exact: true }).fill('1000.00');
+    await page.getByRole('button', { name: 'Convertir', exact: true }).click();
+    expect(await result.textContent()).toBe(
+      'Elige el tipo de cambio: el correcto depende de para qué es la cantidad.',
+    );
+    expect(asked).toHaveLength(0);
+
+    // Today's FIX on the replayed captures: 20.0777 (27 Nov 2020).
+    await page.getByLabel('Tipo de cambio', { exact: true }).selectOption('fix');
+    await convert();
+    expect(asked[0]).toEqual({ amount: '1000.00', from: 'USD', to: 'MXN', kind: 'fix' });
+    const lines = await result.locator('p').allTextContents();
+    expect(lines[0]).toBe('1,000.00 USD = 20,077.70 MXN');
+    expect(lines[1]).toMatch(
+      /^Con el tipo FIX del viernes 27 nov 2020: 20\.0777 pesos por dólar \(fuente: Banxico SIE — serie SF43718 \(FIX\), http:\/\/127\.0\.0\.1:\d+\/.+\)\.$/,
+    );
+    expect(lines[2]).toBe('Redondeo: mitad hacia arriba, a 2 decimales (catálogo c_Moneda del SAT).');
+
+    // A refused amount: the server's 400 names the parameter and the accepted form.
+    await page.getByLabel('Cantidad', { exact: true }).fill('1e3');
+    await page.getByLabel('Conversión', { exact: true }).selectOption('MXN-USD');
+    await convert();
+    expect(asked[1]).toEqual({ amount: '1e3', from: 'MXN', to: 'USD', kind: 'fix' });
+    expect(await result.textContent()).toMatch(
+      /^La cantidad no es válida\. El servicio indica: Invalid query parameter amount "1e3": .*Expected a positive decimal such as 1000\.00/,
+    );
+
+    // With a date picked, the conversion is for that date: the fiscal rate of Sunday 15 Nov 2020.
+    await page.getByLabel('Fecha a consultar').fill('2020-11-15');
+    await clickAndWait(page, 'Ver esa fecha', '/v1/rates');
+    await page.getByLabel('Cantidad', { exact: true }).fill('1000.00');
+    await page.getByLabel('Conversión', { exact: true }).selectOption('USD-MXN');
+    await page.getByLabel('Tipo de cambio', { exact: true }).selectOption('fiscal');
+    await convert();
+    expect(asked[2]).toEqual({
+      amount: '1000.00',
+      from: 'USD',
+      to: 'MXN',
+      kind: 'fiscal',
+      date: '2020-11-15',
+    });
+    expect(await page.getByTestId('convert-answer').textContent()).toBe('1,000.00 USD = 20,530.30 MXN');
+    expect(await result.locator('p').nth(1).textContent()).toMatch(
+      /^Con el tipo fiscal \(CFF art\. 20\) del viernes 13 nov 2020: 20\.5303 pesos por dólar/,
+    );
+  }, 60_000);
+
+  it('draws the 30-day chart of the four series with a legend and hover values, and downloads its CSV', async () => {
+    const page = await openPage();
+    await signIn(page, pro);
+    const asked: Record<string, string>[] = [];
+    page.on('request', (request) => {
+      const url = new URL(request.url());
+      if (url.pathname === '/v1/rates/history') asked.push(Object.fromEntries(url.searchParams));
+    });
+    // The 30 days ending on Friday 27 Nov 2020 (the replayed SIE ranges hold 9–13 and 26–27 Nov).
+    await page.getByLabel('Fecha a consultar').fill('2020-11-27');
+    await clickAndWait(page, 'Ver esa fecha', '/v1/rates');
+
+    await page.getByRole('button', { name: 'Ver la gráfica de 30 días' }).click();
+    await expect.poll(() => page.locator('#chart canvas').count(), WAIT).toBe(1);
+    expect(asked).toEqual([{ from: '2020-10-29', to: '2020-11-27' }]);
+    expect(await page.locator('#history-title').textContent()).toBe('Del 29 oct 2020 al 27 nov 2020');
+    // Four labelled series in the legend (after the date), named as on the cards.
+    expect(await page.locator('#chart .u-legend .u-series th').allTextContents()).toEqual([
+      'Fecha',
+      'FIX',
+      'DOF',
+      'Para pagos',
+      'Mercado (Fixer)',
+    ]);
+    // Hovering shows the values of the day under the cursor: the last one, 27 Nov.
+    const box = await page.locator('#chart .u-over').boundingBox();
+    if (box === null) throw new Error('the chart has no plotting area');
+    await page.mouse.move(box.x + box.width - 1, box.y + box.height / 2);
+    await expect
+      .poll(() => page.locator('#chart .u-legend .u-value').allTextContents(), WAIT)
+      .toEqual(['27 nov 2020', '20.0777', '20.0467', '—', '—']);
+
+    // The CSV of exactly the range shown, saved as a file.
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByRole('button', { name: 'Descargar CSV' }).click(),
+    ]);
+    expect(asked[1]).toEqual({ from: '2020-10-29', to: '2020-11-27', format: 'csv' });
+    expect(download.suggestedFilename()).toBe('tipo-de-cambio_2020-10-29_2020-11-27.csv');
+    const lines = readFileSync(await download.path(), 'utf8').split(/\r?\n/);
+    expect(lines.slice(0, 3)).toEqual(['date,fix,dof,para_pagos,fixer', '2020-10-29,,,,', '2020-10-30,,,,']);
+    // 13 Nov 2020 as Banxico's own page shows it (UPSTREAMS.md): FIX, DOF publication, para pagos.
+    expect(lines).toContain('2020-11-13,20.4833,20.5303,20.5772,');
+    expect(lines.filter((line) => line !== '')).toHaveLength(31);
+    mkdirSync(path.dirname(SCREENSHOT), { recursive: true });
+    await page.screenshot({ path: path.join(path.dirname(SCREENSHOT), 'chart.png'), fullPage: true });
+  }, 60_000);
+
+  it('has no serious or critical accessibility violations (axe-core), at 1280x900 and 390x844', async () => {
+    // axe-core from the registry, evaluated inside the page (DevTools evaluation is not an
+    // inline script, so the page's CSP stays as served).
+    const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+    const seriousViolations = async (page: Page) => {
+      await page.evaluate(axeSource);
+      const violations = await page.evaluate(async () => {
+        const axe = (window as unknown as { axe: { run: (context: Document) => Promise<AxeResults> } }).axe;
+        const results = await axe.run(document);
+        return {
+          passed: results.passes.length,
+          violations: results.violations.map(({ id, impact, nodes }) => ({
+            id,
+            impact,
+            targets: nodes.map((node) => node.target.join(' ')),
+          })),
+        };
+      });
+      // axe really ran its rules on this page (a check that cannot fail proves nothing).
+      expect(violations.passed).toBeGreaterThan(10);
+      return violations.violations.filter(({ impact }) => impact === 'serious' || impact === 'critical');
+    };
+    for (const [width, height] of [
+      [1280, 900],
+      [390, 844],
+    ] as const) {
+      const page = await openPage({ width, height });
+      expect(await seriousViolations(page), `sign-in at ${width}x${height}`).toEqual([]);
+      await signIn(page, pro);
+      // The chart (uPlot's legend table and canvas) and the converter's answer are on screen too.
+      await page.getByRole('button', { name: 'Ver la gráfica de 30 días' }).click();
+      await expect.poll(() => page.locator('#chart canvas').count(), WAIT).toBe(1);
+      await page.getByLabel('Cantidad', { exact: true }).fill('10');
+      await page.getByRole('button', { name: 'Convertir', exact: true }).click();
+      await expect.poll(() => page.getByTestId('convert-result').textContent(), WAIT).not.toBe('');
+      expect(await seriousViolations(page), `report at ${width}x${height}`).toEqual([]);
+      mkdirSync(path.dirname(SCREENSHOT), { recursive: true });
+      await page.screenshot({
+        path: path.join(path.dirname(SCREENSHOT), `daily-report-${width}x${height}.png`),
+        fullPage: true,
+      });
+    }
+  }, 90_000);
+
+  it('says what failed and what to do for each error code of the API, blaming the right party', async () => {
+    const page = await openPage();
+    await signIn(page, pro);
+    // The messages are the server's own wording (lib/providers/credentials.ts, upstream-call.ts).
+    const cases: [source: string, code: string, message: string, expected: string][] = [
+      [
+        'fixer',
+        'not_configured',
+        'FIXER_ACCESS_KEY is not set: set it to call this source, or run `npm run start:sandbox` to serve recorded answers',
+        'Fixer (mercado): el servicio no tiene configurada la clave de esta fuente (FIXER_ACCESS_KEY), así que no la consulta. Quien administra el servicio debe configurarla; no es un problema de tu cuenta.',
+      ],
+      [
+        'banxico',
+        'upstream_error',
+        'Banxico SIE: could not reach www.banxico.org.mx: DNS lookup failed (ENOTFOUND)',
+        'Banxico (FIX): no pudimos conectarnos con la fuente. Suele ser pasajero: intenta de nuevo en unos minutos.',
+      ],
+      [
+        'banxico',
+        'not_published',
+        'SIE has no value yet (N/E)',
+        'Banxico (FIX): la fuente aún no ha publicado el valor. Banxico publica el FIX a partir de las 12:00 (hora de la Ciudad de México); vuelve a consultar después.',
+      ],
+      [
+        'fixer',
+        'quota_exhausted',
+        'monthly budget spent',
+        'Fixer (mercado): se agotaron las consultas que el servicio puede hacer a esta fuente. Se renuevan el próximo mes.',
+      ],
+      [
+        'dof',
+        'layout_changed',
+        'header row missing',
+        'Diario Oficial (DOF y para pagos): la fuente cambió el formato de su respuesta y no pudimos leer el valor. Avisa a quien administra el servicio: hay que ajustar el lector.',
+      ],
+      [
+        'fixer',
+        'unauthorized_upstream',
+        'Fixer refused the access key (101)',
+        'Fixer (mercado): la fuente rechazó la clave configurada en el servicio. Quien administra el servicio debe revisarla o renovarla.',
+      ],
+    ];
+    let errors: Record<string, { code: string; message: string }> = {};
+    await page.route('**/v1/rates', (route) =>
+      route.fulfill({
+        status: 503,
+        headers: { 'Cache-Control': 'no-store', 'Retry-After': '60' },
+        contentType: 'application/problem+json',
+        body: JSON.stringify({
+          type: 'about:blank',
+          title: 'Service Unavailable',
+          status: 503,
+          detail: 'x',
+          errors,
+        }),
+      }),
+    );
+    for (const [source, code, message, expected] of cases) {
+      errors = { [source]: { code, message } };
+      await clickAndWait(page, 'Actualizar', '/v1/rates');
+      expect(await page.locator('#source-errors-list li').allTextContents(), code).toEqual([
+        `${expected} No hay un valor que mostrar.`,
+      ]);
+    }
+  }, 60_000);
+
   // Last: it leaves Banxico failing over its error backoff.
-  it('marks a rate stale, with its age, when its source fails after the value ran out of freshness', async () => {
+  it('marks a rate stale, with the age of the value and our fetch apart, when its source fails', async () => {
     const page = await openPage();
     await signIn(page, pro);
     expect(await page.getByTestId('stale-badge').count()).toBe(0);
@@ -633,16 +979,25 @@ describe.skipIf(!hasChromium)('the web page in headless Chromium', () => {
     await clickAndWait(page, 'Actualizar', '/v1/rates');
 
     const banxico = page.locator('[data-rate="banxico"]');
-    expect(await banxico.getByTestId('stale-badge').textContent()).toMatch(
-      /^Desactualizado · hace \d+ (s|min)$/,
+    expect(await banxico.getByTestId('stale-badge').textContent()).toBe('Desactualizado');
+    // The age shown first is the value's (six years), our fetch's (seconds) is secondary.
+    expect(await banxico.getByTestId('value-age').textContent()).toMatch(/^\d+ años$/);
+    expect(await banxico.locator('.fetched').textContent()).toMatch(
+      /^Consultado por nosotros el .+ \(hace \d+ (s|min)\); próxima consulta a la fuente: .+\.$/,
     );
     expect(await banxico.getByTestId('value').textContent()).toBe('20.0777');
-    expect(await banxico.locator('.stale-note').textContent()).toMatch(
-      /^No pudimos actualizarlo: es el último valor bueno que tenemos, consultado hace \d+ (s|min)\.$/,
+    expect(await banxico.locator('.stale-note').textContent()).toBe(
+      'No pudimos actualizarlo: es el último valor bueno que tenemos.',
     );
-    expect(await page.getByTestId('stale-badge').count()).toBe(1);
+    // SIE's one call gives both the FIX and SF60653: both are the stale ones.
+    expect(
+      await page
+        .locator('#rates .card')
+        .filter({ has: page.getByTestId('stale-badge') })
+        .evaluateAll((cards) => cards.map((card) => card.getAttribute('data-rate'))),
+    ).toEqual(['banxico', 'banxico_para_pagos']);
     expect(await page.locator('#source-errors-list li').allTextContents()).toEqual([
-      'Banxico (FIX): la fuente respondió con un error. Mostramos el último valor bueno, marcado como desactualizado.',
+      'Banxico (FIX): la fuente respondió con un error. Suele ser pasajero: intenta de nuevo en unos minutos. Mostramos el último valor bueno, marcado como desactualizado.',
     ]);
     expect(await values(page)).toEqual(CAPTURED_VALUES);
     await page.screenshot({ path: path.join(path.dirname(SCREENSHOT), 'stale-rate.png'), fullPage: true });

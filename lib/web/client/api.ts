@@ -56,6 +56,14 @@ export async function failureOf(response: Response): Promise<PageError> {
       return new PageError('wrong-api-key');
     case 429:
       return new PageError('quota', { retryAfter });
+    case 404: {
+      // A date before every source's history (openapi `BeforeHistory`): `errors` per source.
+      const body = await readJson(response);
+      const errors = readSourceErrors(isRecord(body) ? body.errors : {});
+      return Object.keys(errors).length === 0
+        ? new PageError('server', { status: 404 })
+        : new PageError('before-history', { errors });
+    }
     case 503: {
       const body = await readJson(response);
       return new PageError('no-source', {

@@ -63,3 +63,44 @@ export function formatDuration(totalSeconds: number): string {
   const label = days === 1 ? 'día' : 'días';
   return hours % 24 === 0 ? `${days} ${label}` : `${days} ${label} ${hours % 24} h`;
 }
+
+const weekdayFormat = new Intl.DateTimeFormat(LOCALE, { weekday: 'long', timeZone: 'UTC' });
+
+/** "viernes 27 nov 2020": the weekday matters to a reader (no publication on weekends). */
+export function formatWeekdayDay(isoDate: string): string {
+  const date = new Date(`${isoDate}T00:00:00Z`);
+  return Number.isNaN(date.getTime())
+    ? isoDate
+    : `${weekdayFormat.format(date)} ${shortDayFormat.format(date)}`;
+}
+
+const DAY_S = 86_400;
+
+/**
+ * A coarse age for a value's date: "15 min", "3 h", "4 días", "5 meses", "6 años" (months of
+ * 30 days and years of 365 past 60 days and 2 years: a reader wants the order of magnitude).
+ */
+export function formatAge(seconds: number): string {
+  const s = Math.max(0, seconds);
+  if (s < 2 * DAY_S) return formatDuration(s);
+  if (s < 60 * DAY_S) return `${Math.floor(s / DAY_S)} días`;
+  if (s < 730 * DAY_S) return `${Math.floor(s / (30 * DAY_S))} meses`;
+  return `${Math.floor(s / (365 * DAY_S))} años`;
+}
+
+/** Today's calendar date in Mexico City, `YYYY-MM-DD` (the API's dates are Mexico City dates). */
+export function mexicoCityToday(now: number = Date.now()): string {
+  return new Intl.DateTimeFormat('en-CA', { timeZone: MEXICO_CITY }).format(new Date(now));
+}
+
+/** "20077.70" → "20,077.70" (es-MX groups with commas); the digits are never turned into a float. */
+export function groupDigits(decimal: string): string {
+  const [whole = '', fraction] = decimal.split('.');
+  const grouped = whole.replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+  return fraction === undefined ? grouped : `${grouped}.${fraction}`;
+}
+
+/** The calendar date `days` before `isoDate` (plain date arithmetic in UTC, no time zone). */
+export function daysBefore(isoDate: string, days: number): string {
+  return new Date(Date.parse(`${isoDate}T00:00:00Z`) - days * 86_400_000).toISOString().slice(0, 10);
+}

@@ -1,9 +1,14 @@
 import { getRates, learnName } from './api.js';
-import { RATE_ORDER, renderCard, sourceErrorItems } from './cards.js';
-import { clockFormat } from './format.js';
+import { renderCard } from './cards.js';
+import { setUpConverter } from './converter-box.js';
+import { el } from './dom.js';
+import { fiscalTextFor } from './fiscal.js';
+import { clockFormat, formatWeekdayDay, mexicoCityToday } from './format.js';
+import { setUpHistory } from './history-box.js';
 import { messageFor } from './messages.js';
 import { isPageError, PageError } from './page-error.js';
 import { quotaText } from './quota.js';
+import { isView, RATE_ORDER, VIEWS, type View } from './series.js';
 import {
   type Credentials,
   clearSession,
@@ -13,7 +18,8 @@ import {
   requestToken,
   type Session,
 } from './session.js';
-import { dofCheckVerdict, spreadText } from './summary.js';
+import { sourceErrorItems } from './source-errors.js';
+import { consistencyVerdicts, spreadText } from './summary.js';
 import type { Rate, RatesBody, SourceErrors } from './types.js';
 import { findUi } from './ui.js';
 
@@ -22,17 +28,10 @@ import { findUi } from './ui.js';
  * sign in, then the daily report of GET /v1/rates, or one source alone.
  * It talks only to this service (same origin).
  */
-const VIEWS = {
-  all: { path: 'v1/rates', title: 'Reporte diario' },
-  fixer: { path: 'v1/rates/fixer', title: 'Fixer' },
-  dof: { path: 'v1/rates/dof', title: 'Diario Oficial' },
-  banxico: { path: 'v1/rates/banxico', title: 'Banxico' },
-} as const;
-type View = keyof typeof VIEWS;
-const isView = (value: string | undefined): value is View => value !== undefined && value in VIEWS;
-
 const ui = findUi();
 let currentView: View = 'all';
+/** The date picked (`YYYY-MM-DD`), or undefined for today's report. */
+let askedDate: string | undefined;
 let loading = false;
 let signingIn = false;
 
@@ -59,16 +58,34 @@ function renderRates(body: RatesBody, view: View): void {
   ui.rates.replaceChildren(
     ...RATE_ORDER.flatMap((key) => {
       const rate = rates[key];
-      return rate === undefined ? [] : [renderCard(key, rate)];
+      return rate === undefined ? [] : [renderCard(key, rate, { now: Date.now(), asked: body.date })];
     }),
   );
   renderSourceErrors(body.errors, rates);
   ui.summary.hidden = view !== 'all';
+  ui.consistencyWarning.hidden = true;
   if (view !== 'all') return;
   ui.spread.textContent = spreadText(rates);
-  const verdict = dofCheckVerdict(body.consistency?.dof_vs_fix);
-  ui.dofCheck.textContent = verdict.text;
-  ui.dofCheck.className = verdict.className;
+  renderConsistency(body);
+}
+
+/** The server's consistency checks, one line each, and the warning above the cards when one failed. */
+function renderConsistency(body: RatesBody): void {
+  const verdicts = consistencyVerdicts(body.consistency);
+  ui.consistency.replaceChildren(
+    ...(verdicts.length === 0
+      ? [
+          el(
+            'li',
+            { class: 'check-unknown' },
+            'El servicio no envió revisiones entre fuentes en esta respuesta.',
+          ),
+        ]
+      : verdicts.map(({ name, text, tone }) =>
+          el('li', { class: `check-${tone}`, 'data-check': name }, text),
+        )),
+  );
+  ui.consistencyWarning.hidden = !verdicts.some(({ tone }) => tone === 'bad');
 }
 
 function clearReport(): void {
@@ -76,12 +93,30 @@ function clearReport(): void {
   ui.sourceErrorsList.replaceChildren();
   ui.sourceErrors.hidden = true;
   ui.summary.hidden = true;
+  ui.consistencyWarning.hidden = true;
+  ui.fiscal.hidden = true;
   ui.quota.textContent = '';
+}
+
+/** "Reporte diario", or the tab's name when one source is shown; "… del viernes 13 nov 2020" for a picked date. */
+const viewTitle = (view: View): string =>
+  `${view === 'all' ? 'Reporte diario' : VIEWS[view].title}${askedDate === undefined ? '' : ` del ${formatWeekdayDay(askedDate)}`}`;
+
+/** The view's route, for the picked date when there is one (`?date=`, PLAN "Routes"). */
+const routeOf = (view: View): string =>
+  askedDate === undefined ? VIEWS[view].path : `${VIEWS[view].path}?date=${encodeURIComponent(askedDate)}`;
+
+/** For a picked date, the fiscal rate of that date in one sentence; hidden for today's report. */
+async function renderFiscal(): Promise<void> {
+  ui.fiscal.hidden = askedDate === undefined;
+  if (askedDate === undefined) return;
+  ui.fiscalText.textContent = 'Consultando…';
+  ui.fiscalText.textContent = await fiscalTextFor(askedDate, showQuota);
 }
 
 function selectView(view: View): void {
   currentView = view;
-  ui.reportTitle.textContent = VIEWS[view].title;
+  ui.reportTitle.textContent = viewTitle(view);
   for (const button of ui.viewButtons) {
     button.setAttribute('aria-pressed', String(button.dataset.view === view));
   }
@@ -106,24 +141,43 @@ function showReport(session: Session): void {
 
 function signOut(error?: unknown): void {
   rememberCredentials(null);
+  pickDate(undefined);
+  converter.clear();
+  history.clear();
   clearSession();
   ui.form.reset();
   showSignIn(error);
 }
 
+/** Back to sign-in after a credential failure, keeping the client id when it was not the problem. */
+function signOutAfter(error: PageError): void {
+  // bad-credentials: renewing with the remembered credentials failed (secret rotated, client disabled).
+  const clientId = error.kind === 'bad-credentials' ? undefined : readSession()?.clientId;
+  signOut(error);
+  if (clientId !== undefined) ui.clientId.value = clientId;
+  ui.clientId.focus();
+}
+
+const boxHooks = {
+  date: () => askedDate,
+  observe: showQuota,
+  onCredentialFailure: (error: unknown) => {
+    if (error instanceof PageError) signOutAfter(error);
+  },
+};
+const converter = setUpConverter(boxHooks);
+const history = setUpHistory(boxHooks);
+
 /** What a failed load does: back to sign-in for credential problems, else an alert. */
 function handleLoadError(error: unknown): void {
   if (isPageError(error, 'expired', 'wrong-api-key', 'bad-credentials')) {
-    // bad-credentials: renewing with the remembered credentials failed (secret rotated, client disabled).
-    const clientId = error.kind === 'bad-credentials' ? undefined : readSession()?.clientId;
-    signOut(error);
-    if (clientId !== undefined) ui.clientId.value = clientId;
-    ui.clientId.focus();
+    signOutAfter(error);
     return;
   }
-  if (isPageError(error, 'no-source')) {
+  if (isPageError(error, 'no-source', 'before-history')) {
     ui.rates.replaceChildren();
     ui.summary.hidden = true;
+    ui.consistencyWarning.hidden = true;
     renderSourceErrors(error.details.errors ?? {}, {});
   }
   setStatus('');
@@ -137,10 +191,11 @@ async function load(view: View, { focusTitle = false } = {}): Promise<void> {
   ui.rates.setAttribute('aria-busy', 'true');
   setStatus('Consultando…');
   try {
-    const body = await getRates(VIEWS[view].path, showQuota);
+    const body = await getRates(routeOf(view), showQuota);
     setAlert('');
     renderRates(body, view);
-    setStatus(`${VIEWS[view].title}: actualizado a las ${clockFormat.format(new Date())}`);
+    await renderFiscal();
+    setStatus(`${viewTitle(view)}: actualizado a las ${clockFormat.format(new Date())}`);
   } catch (error) {
     handleLoadError(error);
   } finally {
@@ -202,7 +257,35 @@ async function onSubmit(event: SubmitEvent): Promise<void> {
   }
 }
 
+/** Sets the date the report is for (undefined = today) and the controls that show it. */
+function pickDate(date: string | undefined): void {
+  askedDate = date;
+  ui.date.value = date ?? '';
+  ui.dateToday.hidden = date === undefined;
+}
+
+function listenToDates(): void {
+  ui.date.max = mexicoCityToday();
+  ui.dateForm.addEventListener('submit', (event) => {
+    event.preventDefault();
+    // An empty field is today's report; the server judges the rest (future, malformed, before its history).
+    pickDate(ui.date.value === '' || ui.date.value === mexicoCityToday() ? undefined : ui.date.value);
+    void load(currentView);
+    history.dateChanged();
+  });
+  ui.dateToday.addEventListener('click', () => {
+    pickDate(undefined);
+    void load(currentView);
+    history.dateChanged();
+  });
+}
+
 function listen(): void {
+  listenToDates();
+  for (const button of ui.viewButtons) {
+    // The tabs' names come from series.ts, like the cards' (one naming scheme).
+    if (isView(button.dataset.view)) button.textContent = VIEWS[button.dataset.view].title;
+  }
   ui.form.addEventListener('submit', (event) => void onSubmit(event));
   for (const button of ui.viewButtons) {
     button.addEventListener('click', () => {

@@ -10,6 +10,7 @@ export type PageErrorKind =
   | 'wrong-api-key'
   | 'quota'
   | 'no-source'
+  | 'before-history'
   | 'bad-request'
   | 'unreachable'
   | 'server';

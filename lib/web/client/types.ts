@@ -5,7 +5,11 @@
  * Shapes: openapi.yaml (`Rate`, `RatesResponse`, `Consistency`), PLAN "the consistency block".
  */
 
-/** One rate as the API answers it (README "Rate shape"); values are MXN per 1 USD. */
+/**
+ * One rate as the API answers it (README "Rate shape"); values are MXN per 1 USD. Dated
+ * answers (`?date=`, openapi `DatedRate`) have no freshness fields (`stale`, `fresh_until`,
+ * `next_update`) and add `final` and maybe `applies_since`.
+ */
 export interface Rate {
   value: number;
   /** ISO date (Mexico City calendar) the value belongs to. */
@@ -17,9 +21,9 @@ export interface Rate {
   stale: boolean;
   /** Seconds since `fetched_at`, only on stale values. */
   age_seconds?: number | undefined;
-  fresh_until: string;
+  fresh_until?: string | undefined;
   /** When the source should publish a newer value; in the past = overdue. */
-  next_update: string;
+  next_update?: string | undefined;
   /** Dated answers only: the day the value was published, when the asked day had none of its own. */
   applies_since?: string | undefined;
   /** Dated answers only: true once the value can no longer change. */
@@ -30,10 +34,7 @@ export interface Rate {
 export type SourceErrors = Record<string, { code: string; message: string }>;
 
 /** A value and the date it belongs to, one side of a consistency check. */
-export interface DatedValue {
-  date: string;
-  value: number;
-}
+export type DatedValue = Readonly<{ date: string; value: number }>;
 
 /**
  * One server-side consistency check. `ok` null = not checkable (then `reason` says why and
@@ -75,12 +76,14 @@ const isString = (value: unknown): value is string => typeof value === 'string';
 const isNumber = (value: unknown): value is number => typeof value === 'number' && Number.isFinite(value);
 const isBoolean = (value: unknown): value is boolean => typeof value === 'boolean';
 
-const RATE_STRINGS = ['date', 'last_updated', 'kind', 'source', 'fetched_at', 'fresh_until', 'next_update'];
+const RATE_STRINGS = ['date', 'last_updated', 'kind', 'source', 'fetched_at'];
 
 /** A rate, or undefined when any required field is missing or of the wrong type. */
 export function readRate(raw: unknown): Rate | undefined {
-  if (!isRecord(raw) || !isNumber(raw.value) || !isBoolean(raw.stale)) return undefined;
+  if (!isRecord(raw) || !isNumber(raw.value)) return undefined;
   if (!RATE_STRINGS.every((field) => isString(raw[field]))) return undefined;
+  // Today's answers say whether the value is stale; dated ones (no freshness fields) never are.
+  if (!(isBoolean(raw.stale) || (raw.stale === undefined && isBoolean(raw.final)))) return undefined;
   return {
     value: raw.value,
     date: String(raw.date),
@@ -88,10 +91,10 @@ export function readRate(raw: unknown): Rate | undefined {
     kind: String(raw.kind),
     source: String(raw.source),
     fetched_at: String(raw.fetched_at),
-    stale: raw.stale,
+    stale: raw.stale === true,
     age_seconds: optional(raw.age_seconds, isNumber),
-    fresh_until: String(raw.fresh_until),
-    next_update: String(raw.next_update),
+    fresh_until: optional(raw.fresh_until, isString),
+    next_update: optional(raw.next_update, isString),
     applies_since: optional(raw.applies_since, isString),
     final: optional(raw.final, isBoolean),
   };
@@ -159,4 +162,99 @@ export function readRatesBody(raw: unknown): RatesBody | undefined {
     consistency: readConsistency(raw.consistency),
     date: optional(raw.date, isString),
   };
+}
+
+/** GET /v1/rates/fiscal?date=D (PLAN "Routes"): the CFF art. 20 rate for obligations caused on D. */
+export interface FiscalRate {
+  date: string;
+  value: number;
+  /** The DOF publication used: the latest one strictly before `date`. */
+  dof_date: string;
+  /** The FIX that publication printed (determined the banking day before `dof_date`). */
+  fix_date: string;
+  rule: string;
+  kind: string;
+}
+
+export function readFiscal(raw: unknown): FiscalRate | undefined {
+  if (!isRecord(raw) || !isNumber(raw.value)) return undefined;
+  const { date, dof_date, fix_date, rule, kind } = raw;
+  if (!isString(date) || !isString(dof_date) || !isString(fix_date) || !isString(rule)) return undefined;
+  return { date, value: raw.value, dof_date, fix_date, rule, kind: isString(kind) ? kind : 'fiscal' };
+}
+
+/** GET /v1/convert (PLAN "Routes"): amounts are decimal strings, never parsed into floats. */
+export interface Conversion {
+  amount: string;
+  from: string;
+  to: string;
+  result: string;
+  rounding: string;
+  rate: { kind: string; value: string; date: string; applies_since?: string | undefined; source: string };
+  date: string;
+}
+
+/** A decimal as text: the API sends amounts (and, from /v1/convert, the rate) as strings. */
+const isDecimalText = (value: unknown): value is string => isString(value) && /^\d+(\.\d+)?$/.test(value);
+
+export function readConversion(raw: unknown): Conversion | undefined {
+  if (!isRecord(raw) || !isRecord(raw.rate)) return undefined;
+  const { amount, from, to, result, rounding, date } = raw;
+  if (!isDecimalText(amount) || !isDecimalText(result) || !isString(from) || !isString(to)) return undefined;
+  const { kind, value, source } = raw.rate;
+  const rateValue = isNumber(value) ? String(value) : value;
+  if (!isString(kind) || !isDecimalText(rateValue) || !isString(raw.rate.date) || !isString(date))
+    return undefined;
+  return {
+    amount,
+    from,
+    to,
+    result,
+    rounding: isString(rounding) ? rounding : '',
+    rate: {
+      kind,
+      value: rateValue,
+      date: raw.rate.date,
+      applies_since: optional(raw.rate.applies_since, isString),
+      source: isString(source) ? source : '',
+    },
+    date,
+  };
+}
+
+/** The four series of GET /v1/rates/history rows (PLAN "Routes"), in the CSV's column order. */
+export const HISTORY_SERIES = ['fix', 'dof', 'para_pagos', 'fixer'] as const;
+export type HistorySeries = (typeof HISTORY_SERIES)[number];
+
+/** One calendar day of the history: each value MXN per USD, or null when the day has none. */
+export type HistoryRow = { date: string } & Record<HistorySeries, number | null>;
+
+export interface History {
+  from: string;
+  to: string;
+  rows: HistoryRow[];
+}
+
+function readHistoryRow(raw: unknown): HistoryRow | undefined {
+  if (!isRecord(raw) || !isString(raw.date)) return undefined;
+  const row: HistoryRow = { date: raw.date, fix: null, dof: null, para_pagos: null, fixer: null };
+  for (const series of HISTORY_SERIES) {
+    const value = raw[series];
+    if (isNumber(value)) row[series] = value;
+    else if (value !== null && value !== undefined) return undefined;
+  }
+  return row;
+}
+
+/** A history answer, or undefined when any row is malformed. */
+export function readHistory(raw: unknown): History | undefined {
+  if (!isRecord(raw) || !isString(raw.from) || !isString(raw.to) || !Array.isArray(raw.rows))
+    return undefined;
+  const rows: HistoryRow[] = [];
+  for (const item of raw.rows) {
+    const row = readHistoryRow(item);
+    if (row === undefined) return undefined;
+    rows.push(row);
+  }
+  return { from: raw.from, to: raw.to, rows };
 }

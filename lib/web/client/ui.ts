@@ -23,7 +23,13 @@ export function findUi() {
     sourceErrorsList: byId('source-errors-list'),
     summary: byId('summary'),
     spread: byId('spread'),
-    dofCheck: byId('dof-check'),
+    consistency: byId('consistency'),
+    consistencyWarning: byId('consistency-warning'),
+    dateForm: byId('date-form', HTMLFormElement),
+    date: byId('date', HTMLInputElement),
+    dateToday: byId('date-today', HTMLButtonElement),
+    fiscal: byId('fiscal'),
+    fiscalText: byId('fiscal-text'),
     viewButtons: Array.from(document.querySelectorAll<HTMLButtonElement>('button[data-view]')),
   };
 }

@@ -91,7 +91,9 @@ describe('the web page document', () => {
 
   it('labels every input', () => {
     const ids = [...page.html.matchAll(/<input\s[^>]*id="([^"]+)"/g)].map((m) => m[1]);
-    expect(ids).toEqual(['client-id', 'client-secret', 'api-key']);
+    expect(ids).toEqual(['client-id', 'client-secret', 'api-key', 'date', 'convert-amount']);
+    for (const id of ['convert-direction', 'convert-kind'])
+      expect(page.html).toContain(`<label for="${id}">`);
     for (const id of ids) expect(page.html).toContain(`<label for="${id}">`);
   });
 
