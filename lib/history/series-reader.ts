@@ -1,4 +1,4 @@
-import { mexicoCityDate } from '../core/mexico-time.js';
+import { addDays, mexicoCityDate } from '../core/mexico-time.js';
 import {
   type ChunkMarker,
   chunkFetchRange,
@@ -13,8 +13,10 @@ import { assertRange, type ReaderContext } from './reader-deps.js';
 import type { SeriesSlice, SieSeriesId } from './types.js';
 
 /**
- * `HistoryReader.series`: observations from the store, one SIE range call per chunk
- * (series × calendar year) that is not stored yet (lib/history/chunks.ts decides which).
+ * `HistoryReader.series`: observations from the store, one SIE range call per uncached
+ * contiguous span: chunks (series × calendar year, lib/history/chunks.ts) that are missing
+ * side by side are fetched with one call over their union and each marked as covered, so the
+ * rules' look-back into the previous year does not cost a call of its own.
  */
 
 function recentlyChecked(ctx: ReaderContext, marker: ChunkMarker | undefined): boolean {
@@ -62,6 +64,101 @@ async function ensureChunk(ctx: ReaderContext, series: SieSeriesId, span: YearSp
   });
 }
 
+/** The chunks' markers as the table holds them now. */
+async function readGroup(ctx: ReaderContext, series: SieSeriesId, spans: readonly YearSpan[]) {
+  return ctx.deps.store.readChunks(
+    series,
+    spans.map((span) => span.year),
+  );
+}
+
+/**
+ * Under the lease: look again, then ONE range call over the union of what the chunks still
+ * miss, stored and marked chunk by chunk (each chunk's final part as if fetched alone).
+ */
+async function fetchGroup(ctx: ReaderContext, series: SieSeriesId, spans: readonly YearSpan[]) {
+  const { store, fetchSieRange, now } = ctx.deps;
+  const markers = await readGroup(ctx, series, spans);
+  const today = ctx.today();
+  const needed = spans.flatMap((span) => {
+    const marker = markers.get(span.year);
+    const range = chunkFetchRange(span, marker, today, recentlyChecked(ctx, marker));
+    return range === undefined ? [] : [{ span, range }];
+  });
+  const first = needed[0];
+  const last = needed.at(-1);
+  if (first === undefined || last === undefined) return markers;
+  const observations = await fetchSieRange(series, first.range.from, last.range.to);
+  const fetchedAt = now();
+  const values = observations.flatMap(({ date, value }) => (value === undefined ? [] : [{ date, value }]));
+  await store.writeObservations(series, values, fetchedAt);
+  for (const { span, range } of needed) {
+    const inChunk = observations.filter(({ date }) => date >= range.from && date <= range.to);
+    await store.advanceChunk(series, span.year, finalThroughAfterFetch(range, inChunk, today), fetchedAt);
+  }
+  return readGroup(ctx, series, spans);
+}
+
+/** Several adjacent missing chunks: one flight, one lease, one SIE call for all of them. */
+async function ensureGroup(ctx: ReaderContext, series: SieSeriesId, spans: readonly YearSpan[]) {
+  const key = `sie#${series}#${spans[0]?.year}-${spans.at(-1)?.year}`;
+  return ctx.flights.once(key, async () => {
+    await ctx.deps.assertConfigured('banxico');
+    const before = await readGroup(ctx, series, spans);
+    const changed = async () => {
+      const current = await readGroup(ctx, series, spans);
+      const all = spans.every(({ year }) => {
+        const marker = current.get(year);
+        return marker !== undefined && marker.checkedAt !== before.get(year)?.checkedAt;
+      });
+      return all ? current : undefined;
+    };
+    const lease = { ...ctx.deps, sleep: ctx.sleep };
+    return underLease(lease, key, changed, () => fetchGroup(ctx, series, spans));
+  });
+}
+
+/**
+ * The spans cut into runs of adjacent chunks that each need a call whose range starts the
+ * day after the previous one's ends: such a run is one contiguous uncached span, so one call.
+ */
+function fetchRuns(
+  ctx: ReaderContext,
+  spans: readonly YearSpan[],
+  markers: ReadonlyMap<number, ChunkMarker>,
+) {
+  const runs: YearSpan[][] = [];
+  let previousEnd: string | undefined;
+  for (const span of spans) {
+    const marker = markers.get(span.year);
+    const range = chunkFetchRange(span, marker, ctx.today(), recentlyChecked(ctx, marker));
+    const current = runs.at(-1);
+    if (
+      range !== undefined &&
+      current !== undefined &&
+      previousEnd !== undefined &&
+      addDays(previousEnd, 1) === range.from
+    )
+      current.push(span);
+    else runs.push([span]);
+    previousEnd = range?.to;
+  }
+  return runs;
+}
+
+async function ensureRun(
+  ctx: ReaderContext,
+  id: SieSeriesId,
+  run: readonly YearSpan[],
+  markers: ReadonlyMap<number, ChunkMarker>,
+): Promise<(ChunkMarker | undefined)[]> {
+  const [only] = run;
+  if (run.length === 1 && only !== undefined)
+    return [await ensureChunk(ctx, id, only, markers.get(only.year))];
+  const stored = await ensureGroup(ctx, id, run);
+  return run.map((span) => stored.get(span.year));
+}
+
 /** Chunk markers of these spans: from memory when complete, else from the table. */
 async function readMarkers(ctx: ReaderContext, id: SieSeriesId, spans: readonly YearSpan[]) {
   const markers = new Map<number, ChunkMarker>();
@@ -91,7 +188,8 @@ export async function readSeries(
   if (to > ctx.today()) throw new RangeError(`to (${to}) is after today (${ctx.today()}) in Mexico City`);
   const spans = yearSpans(from, to);
   const markers = await readMarkers(ctx, id, spans);
-  const ensured = await Promise.all(spans.map((span) => ensureChunk(ctx, id, span, markers.get(span.year))));
+  const runs = fetchRuns(ctx, spans, markers);
+  const ensured = (await Promise.all(runs.map((run) => ensureRun(ctx, id, run, markers)))).flat();
   const finalByYear = new Map(spans.map((span, index) => [span.year, ensured[index]]));
   for (const [year, marker] of finalByYear) rememberComplete(ctx, id, year, marker);
   const observations = await ctx.deps.store.readObservations(id, from, to);

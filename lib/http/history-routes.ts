@@ -12,7 +12,7 @@ import { ProviderError } from '../core/provider-error.js';
 import type { SourceId } from '../core/rate.js';
 import { answerAverage, answerFiscal, answerHistory } from '../history/answers.js';
 import { failedChecks } from '../history/consistency.js';
-import { answerDatedRates, type DatedSourceError } from '../history/dated-rates.js';
+import { answerDatedRates, type DatedRatesAnswer, type DatedSourceError } from '../history/dated-rates.js';
 import { csvFileName, toCsv, toNdjson } from '../history/export.js';
 import {
   parseAverageKind,
@@ -26,11 +26,14 @@ import {
 import { getHistoryReader } from '../history/reader-wiring.js';
 import type { HistoryReader } from '../history/types.js';
 import { describeError, logger } from '../log.js';
+import { buildRatesAnswer, type RatesBody } from '../rates/envelope.js';
+import { getRateService } from '../rates/service-wiring.js';
 import { requestGate } from './gate.js';
 import { httpHandler } from './handler.js';
 import { badRequest, HttpProblemError, serviceUnavailable } from './problem.js';
 import { answerRates } from './rates-response.js';
 import { conditionalResponse, etagOf, header, rejectUnknownQuery } from './request.js';
+import { withLiveRates } from './today-dated.js';
 
 /** Past values are immutable (UPSTREAMS.md: "Values of past dates do not change: cache them forever"). */
 export const IMMUTABLE_CACHE_CONTROL = 'private, max-age=31536000, immutable';
@@ -40,6 +43,8 @@ export const PROVISIONAL_CACHE_CONTROL = 'private, max-age=60';
 export interface HistoryRouteDeps {
   reader: HistoryReader;
   now: () => number;
+  /** Today's live cached rates (the undated /v1/rates body), for `date=` today. */
+  live?: (sources: readonly SourceId[]) => Promise<RatesBody>;
 }
 
 export interface HistoryRequest {
@@ -99,6 +104,22 @@ function cached(
   });
 }
 
+/** For today: the live cached rates where they apply (./today-dated.ts); the dated answer if the cache fails. */
+async function withTodayLive(
+  dated: DatedRatesAnswer,
+  sources: readonly SourceId[],
+  today: string,
+  deps: HistoryRouteDeps,
+): Promise<DatedRatesAnswer> {
+  if (deps.live === undefined) return dated;
+  try {
+    return withLiveRates(dated, await deps.live(sources), sources, today);
+  } catch (error) {
+    logger.warn("live rates unavailable for today's dated answer", { error: describeError(error) });
+    return dated;
+  }
+}
+
 /** GET /v1/rates[/source]?date=D */
 export async function answerDatedRatesRequest(
   event: HistoryRequest,
@@ -108,7 +129,8 @@ export async function answerDatedRatesRequest(
   rejectUnknownQuery(event, ['date']);
   const today = todayOf(deps);
   const date = parsed(() => parseRequiredDate(event.queryStringParameters, today));
-  const answer = await reading(() => answerDatedRates(deps.reader, date, sources, today));
+  const dated = await reading(() => answerDatedRates(deps.reader, date, sources, today));
+  const answer = date === today ? await withTodayLive(dated, sources, today, deps) : dated;
   for (const [check, result] of failedChecks(answer.body.consistency)) {
     logger.warn('consistency check failed', { check, date, result });
   }
@@ -165,7 +187,12 @@ export async function answerAverageRequest(
 }
 
 function deployedDeps(): HistoryRouteDeps {
-  return { reader: getHistoryReader(), now: Date.now };
+  return {
+    reader: getHistoryReader(),
+    now: Date.now,
+    // The same read as the undated answer: the rate cache, refreshed only as /v1/rates would be.
+    live: async (sources) => buildRatesAnswer(await getRateService().getSources(sources), Date.now()).body,
+  };
 }
 
 /**

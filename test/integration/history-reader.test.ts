@@ -212,11 +212,35 @@ describe('history with a synthetic dataset', () => {
     expect(first.finalThrough).toBe('2024-06-30');
     expect(again.observations).toEqual(expected);
     expect(settlement.observations.length).toBe(expected.length);
+    // Both missing years are one contiguous uncached span: one call over their union.
     expect(sieCalls(replay, 'SF43718')).toEqual({
-      '/SieAPIRest/service/v1/series/SF43718/datos/2023-01-01/2023-12-31': 1,
-      '/SieAPIRest/service/v1/series/SF43718/datos/2024-01-01/2024-12-31': 1,
+      '/SieAPIRest/service/v1/series/SF43718/datos/2023-01-01/2024-12-31': 1,
     });
-    expect(Object.values(sieCalls(replay, 'SF60653'))).toEqual([1, 1]);
+    expect(Object.values(sieCalls(replay, 'SF60653'))).toEqual([1]);
+  });
+
+  it('covers 2023-01-05..2024-01-05 (366 days, rules looking back into 2022) with one call per series', async () => {
+    const reader = readerFor(replay);
+
+    const first = await reader.series('SF43718', '2022-12-22', '2024-01-05');
+    const settlement = await reader.series('SF60653', '2023-01-05', '2024-01-05');
+    const callsAfterFirst = { fix: sieCalls(replay, 'SF43718'), settlement: sieCalls(replay, 'SF60653') };
+    replay.resetHits();
+    await reader.series('SF43718', '2022-12-22', '2024-01-05');
+    await reader.series('SF60653', '2023-01-05', '2024-01-05');
+    const fresh = await readerFor(replay, { owner: 'other' }).series('SF43718', '2022-12-22', '2024-01-05');
+
+    expect(callsAfterFirst.fix).toEqual({
+      '/SieAPIRest/service/v1/series/SF43718/datos/2022-01-01/2024-12-31': 1,
+    });
+    expect(Object.values(callsAfterFirst.settlement)).toEqual([1]);
+    expect(sieCalls(replay, 'SF43718')).toEqual({});
+    expect(sieCalls(replay, 'SF60653')).toEqual({});
+    expect(first.finalThrough).toBe('2024-01-05');
+    expect(valueOn(first, '2024-01-05')).toBe(dataset.sie.SF43718['2024-01-05']);
+    expect(settlement.observations.length).toBeGreaterThan(240);
+    expect(fresh.observations).toEqual(first.observations);
+    expect(fresh.finalThrough).toBe('2024-01-05');
   });
 
   it('lets a second instance on the same table read what the first stored, without calling', async () => {

@@ -1,6 +1,7 @@
 import { parse } from 'csv-parse/sync';
 import { describe, expect, it } from 'vitest';
 import { ProviderError } from '../../../lib/core/provider-error.js';
+import type { SourceId } from '../../../lib/core/rate.js';
 import {
   answerAverageRequest,
   answerDatedRatesRequest,
@@ -11,6 +12,7 @@ import {
   IMMUTABLE_CACHE_CONTROL,
 } from '../../../lib/http/history-routes.js';
 import { HttpProblemError } from '../../../lib/http/problem.js';
+import type { RatesBody } from '../../../lib/rates/envelope.js';
 import { memoryHistoryReader, pageHistory, sieHistory } from '../../helpers/capture-history.js';
 
 // 2020-11-30 18:00 UTC = 12:00 Mexico City (UTC-6 then).
@@ -123,6 +125,98 @@ describe('GET /v1/rates?date=', () => {
     expect(error).toBeInstanceOf(HttpProblemError);
     expect(error).toMatchObject({ statusCode: 503, headers: { 'Retry-After': '5' } });
     expect(error.detail).not.toContain('ECONNREFUSED');
+  });
+});
+
+describe('GET /v1/rates?date=<today in Mexico City>', () => {
+  const liveRate = (value: number, date: string, kind: string) => ({
+    value,
+    date,
+    last_updated: `${date}T18:00:00.000Z`,
+    kind,
+    source: `live ${kind}`,
+    fetched_at: '2020-11-30T17:59:00.000Z',
+    stale: false,
+    fresh_until: '2020-11-30T18:10:00.000Z',
+    next_update: '2020-11-30T18:10:00.000Z',
+    provenance: { via: 'cache' },
+  });
+  // What the undated /v1/rates serves at 12:00 on 2020-11-30: the page's row of today, SIE's FIX of
+  // the 27th (today's FIX is not out yet), and Fixer's rate now.
+  const live = {
+    base: 'USD',
+    quote: 'MXN',
+    rates: {
+      dof: liveRate(20.0777, '2020-11-30', 'dof'),
+      dof_para_pagos: liveRate(20.0467, '2020-11-30', 'para_pagos'),
+      banxico: liveRate(20.0777, '2020-11-27', 'fix'),
+      fixer: liveRate(20.0312, '2020-11-30', 'market'),
+    },
+    errors: {},
+    consistency: {},
+  } as unknown as RatesBody;
+
+  function todayDeps() {
+    const base = deps();
+    const asked: (readonly string[])[] = [];
+    return {
+      ...base,
+      asked,
+      live: async (sources: readonly SourceId[]) => {
+        asked.push(sources);
+        return live;
+      },
+    };
+  }
+
+  it('serves the live cached rates that apply today, not final, and no Fixer error', async () => {
+    const todays = todayDeps();
+    const response = await answerDatedRatesRequest(
+      request({ date: '2020-11-30' }),
+      ['dof', 'banxico', 'fixer'],
+      todays,
+    );
+    const body = JSON.parse(response.body);
+
+    expect(response.headers?.['Cache-Control']).toBe('private, max-age=60');
+    expect(body.date).toBe('2020-11-30');
+    expect(body.errors).toEqual({});
+    expect(body.rates.fixer).toMatchObject({
+      value: 20.0312,
+      date: '2020-11-30',
+      final: false,
+      kind: 'market',
+    });
+    expect(body.rates.dof).toMatchObject({ value: 20.0777, date: '2020-11-30', final: false });
+    expect(body.rates.dof_para_pagos).toMatchObject({ value: 20.0467, final: false });
+    // The live FIX is the 27th's: it does not apply as today's own, the dated rules answer it.
+    expect(body.rates.banxico).toMatchObject({
+      value: 20.0777,
+      date: '2020-11-27',
+      applies_since: '2020-11-27',
+    });
+    expect(body.rates.banxico.source).not.toBe('live fix');
+    expect(todays.asked).toEqual([['dof', 'banxico', 'fixer']]);
+    // Asked, but the real reader refuses a UTC day that is not over without calling Fixer.
+    expect(todays.reader.calls.fixerOn).toEqual(['2020-11-30']);
+  });
+
+  it('keeps a past date free of live rates, and today dated-only when the cache fails', async () => {
+    const todays = todayDeps();
+    const past = JSON.parse(
+      (await answerDatedRatesRequest(request({ date: '2020-11-27' }), ['fixer', 'banxico'], todays)).body,
+    );
+    todays.live = async () => {
+      throw new Error('cache down');
+    };
+    const today = JSON.parse(
+      (await answerDatedRatesRequest(request({ date: '2020-11-30' }), ['banxico', 'fixer'], todays)).body,
+    );
+
+    expect(todays.asked).toEqual([]);
+    expect(past.rates.fixer).toBeUndefined();
+    expect(today.rates.fixer).toBeUndefined();
+    expect(today.errors.fixer).toBeDefined();
   });
 });
 
