@@ -8,7 +8,7 @@
  */
 import { mexicoCityInstant } from '../core/mexico-time.js';
 import { ProviderError, type ProviderErrorCode } from '../core/provider-error.js';
-import type { RateKey, RateKind, SourceId } from '../core/rate.js';
+import { RATE_KEYS, type RateKey, type RateKind, type SourceId } from '../core/rate.js';
 import {
   buildDatedConsistency,
   type ConsistencyBlock,
@@ -66,14 +66,6 @@ async function settle<T>(work: () => Promise<T>): Promise<Outcome<T>> {
 
 /** How a message names each derived rate. */
 const RATE_NAMES = { fix: 'the FIX', dof: 'the DOF publication', para_pagos: 'para pagos' } as const;
-
-const RATE_KEY_ORDER: readonly RateKey[] = [
-  'dof',
-  'dof_para_pagos',
-  'banxico',
-  'banxico_para_pagos',
-  'fixer',
-];
 
 function derivedRate(
   applied: AppliedValue,
@@ -284,7 +276,7 @@ export async function answerDatedRates(
   }
   // Keys in a stable order, so equal answers have equal bytes (and ETags).
   const ordered: Rates = {};
-  for (const key of RATE_KEY_ORDER) {
+  for (const key of RATE_KEYS) {
     const rate = rates[key];
     if (rate !== undefined) ordered[key] = rate;
   }

@@ -10,7 +10,7 @@
  * today; SIE's FIX and SF60653 when their date is today (before 12:00 the live FIX is
  * yesterday's, and the dated rules already answer it with `applies_since`).
  */
-import type { RateKey, SourceId } from '../core/rate.js';
+import { RATE_KEYS, type RateKey, type SourceId } from '../core/rate.js';
 import type { DatedRate, DatedRatesAnswer } from '../history/dated-rates.js';
 import type { ApiRate, RatesBody } from '../rates/envelope.js';
 
@@ -20,14 +20,6 @@ const KEYS_OF: Readonly<Record<SourceId, readonly RateKey[]>> = {
   banxico: ['banxico', 'banxico_para_pagos'],
   fixer: ['fixer'],
 };
-
-const RATE_KEY_ORDER: readonly RateKey[] = [
-  'dof',
-  'dof_para_pagos',
-  'banxico',
-  'banxico_para_pagos',
-  'fixer',
-];
 
 function appliesToday(key: RateKey, rate: ApiRate, today: string): boolean {
   return key === 'fixer' || rate.date === today;
@@ -87,7 +79,7 @@ export function withLiveRates(
   }
   if (!changed) return answer;
   const ordered: Partial<Record<RateKey, DatedRate>> = {};
-  for (const key of RATE_KEY_ORDER) {
+  for (const key of RATE_KEYS) {
     const rate = rates[key];
     if (rate !== undefined) ordered[key] = rate;
   }
