@@ -21,7 +21,7 @@ import { createDynamoClientStore } from '../lib/auth/client-store.js';
 import { issueAccessToken, rememberVerifiedTokens } from '../lib/auth/jwt.js';
 import { loadConfig } from '../lib/config.js';
 import { DEFAULT_QUOTA_LIMITS } from '../lib/core/plan.js';
-import { SOURCE_IDS } from '../lib/core/rate.js';
+import { RATE_KEYS, SOURCE_IDS } from '../lib/core/rate.js';
 import { createTableClient } from '../lib/db/client.js';
 import { answerRates } from '../lib/http/rates-response.js';
 import { providers } from '../lib/providers/index.js';
@@ -162,7 +162,7 @@ async function benchColdFanOut(api: RatesClient, db: DynamoDBClient, replay: Rep
     await makeCacheCold(db);
     replay.resetHits();
     const { ms, value } = await timed(() => getRates(api));
-    if (value.status !== 200 || value.rateKeys.length !== 4)
+    if (value.status !== 200 || value.rateKeys.length !== RATE_KEYS.length)
       throw new Error(`cold run answered ${JSON.stringify(value)}`);
     if (i > 0) samples.push(ms);
   }
