@@ -471,7 +471,7 @@ async function benchThroughput(
     value: `${round(ratio)} (rounds ${results.rates.map((r, i) => `${round(r.requests.average, 1)} ÷ ${round(results.whoami[i]?.requests.average ?? NaN, 1)}`).join(', ')} req/s; means ${round(ratesRps, 1)} ÷ ${round(whoamiRps, 1)}); upstream calls during it: ${after - before}; statuses rates ${JSON.stringify(data.rates_statuses)}, whoami ${JSON.stringify(data.whoami_statuses)}`,
     goal: '≥ 0.7',
     met: ratio >= 0.7 && after === before,
-    method: `${method}; cache warmed first (all four rates fresh); both carry Authorization + x-api-key, so both run the authorizer Lambda and take one request from the quota; whoami then only echoes the caller`,
+    method: `${method}; cache warmed first (every rate fresh); both carry Authorization + x-api-key, so both run the authorizer Lambda and take one request from the quota; whoami then only echoes the caller`,
     data: {
       ratio: round(ratio, 3),
       per_round: results.rates.map((r, i) =>
