@@ -1,26 +1,51 @@
 import { ProviderError } from '../core/provider-error.js';
 import { FIXER_FIRST_DATE } from './coverage.js';
+import { datedFixerCallLimit } from './fixer-reserve.js';
 import { underLease } from './flights.js';
 import { assertDate, assertRange, type ReaderContext } from './reader-deps.js';
 import type { FixerDay } from './types.js';
 
 /**
  * `HistoryReader.fixerOn` and `storedFixer`: one Fixer historical call per date, ever,
- * counted against the same monthly budget as the live refresh; stored days are read only.
+ * counted against the same monthly budget as the live refresh but never against the part
+ * of it the live refresh still needs this month (lib/history/fixer-reserve.ts); stored days
+ * are read only.
  */
 
 const DAY_MS = 86_400_000;
 
+/**
+ * Fixer's refusals of a past date that will not change: 106 (no rates for that date) and
+ * 302 (invalid date). This instance answers them again from memory for a day instead of
+ * spending budget on the same refusal every minute.
+ */
+const LASTING_REFUSALS: ReadonlySet<string | number> = new Set([106, 302, '106', '302']);
+const LASTING_REFUSAL_BACKOFF_MS = DAY_MS;
+
+function backoffFor(error: ProviderError): number {
+  return error.upstreamCode !== undefined && LASTING_REFUSALS.has(error.upstreamCode)
+    ? LASTING_REFUSAL_BACKOFF_MS
+    : 0;
+}
+
 /** Under the lease: look again, count the call against the budget, call, store. */
 async function fetchFixerDay(ctx: ReaderContext, date: string): Promise<FixerDay> {
-  const { store, countFixerCall, fetchFixerDay: fetchDay, fixerMonthlyBudget, now } = ctx.deps;
+  const {
+    store,
+    countFixerCall,
+    fetchFixerDay: fetchDay,
+    fixerMonthlyBudget,
+    fixerMinIntervalMs,
+    now,
+  } = ctx.deps;
   const stored = await store.readFixerDay(date);
   if (stored !== undefined) return stored;
   // Counted (conditionally) before the call, so a crash mid-call still shows in the budget.
-  if (!(await countFixerCall(now()))) {
+  const at = now();
+  if (!(await countFixerCall(at, datedFixerCallLimit(fixerMonthlyBudget, at, fixerMinIntervalMs)))) {
     throw new ProviderError(
       'quota_exhausted',
-      `Our monthly budget of ${fixerMonthlyBudget} Fixer calls is spent`,
+      `Of our monthly budget of ${fixerMonthlyBudget} Fixer calls, the calls left this month are kept for the live rate`,
     );
   }
   const answer = await fetchDay(date);
@@ -41,16 +66,20 @@ export async function readFixerOn(ctx: ReaderContext, date: string): Promise<Fix
   const stored = await store.readFixerDay(date);
   if (stored !== undefined) return stored;
   const key = `fixer#${date}`;
-  return ctx.flights.once(key, async () => {
-    await ctx.deps.assertConfigured('fixer');
-    const lease = { ...ctx.deps, sleep: ctx.sleep };
-    return underLease(
-      lease,
-      key,
-      () => store.readFixerDay(date),
-      () => fetchFixerDay(ctx, date),
-    );
-  });
+  return ctx.flights.once(
+    key,
+    async () => {
+      await ctx.deps.assertConfigured('fixer');
+      const lease = { ...ctx.deps, sleep: ctx.sleep };
+      return underLease(
+        lease,
+        key,
+        () => store.readFixerDay(date),
+        () => fetchFixerDay(ctx, date),
+      );
+    },
+    backoffFor,
+  );
 }
 
 /** Only the Fixer days already stored in [from, to]; never calls Fixer. */

@@ -17,12 +17,16 @@ function inProgress(what: string): ProviderError {
   return error;
 }
 
+/** A longer backoff (ms, 0: none) for an error that will not change soon. */
+export type BackoffFor = (error: ProviderError) => number;
+
 export interface Flights {
   /**
    * Upstream work: concurrent callers share one promise; after a ProviderError, callers get
    * that error again until the backoff ends (nothing is stored, nothing is called).
+   * `backoffFor` may ask a longer backoff for an error that will not change (ms, 0: none).
    */
-  once<T>(key: string, work: () => Promise<T>): Promise<T>;
+  once<T>(key: string, work: () => Promise<T>, backoffFor?: BackoffFor): Promise<T>;
   /** Table reads: identical concurrent reads share one (a burst for one date is one read). */
   shared<T>(key: string, read: () => Promise<T>): Promise<T>;
 }
@@ -42,7 +46,7 @@ function sharing(): <T>(key: string, work: () => Promise<T>) => Promise<T> {
 export function createFlights(now: () => number, errorBackoffMs: number): Flights {
   const failures = new Map<string, { error: ProviderError; until: number }>();
   const single = sharing();
-  const remembered = <T>(key: string, work: () => Promise<T>) =>
+  const remembered = <T>(key: string, work: () => Promise<T>, backoffFor?: BackoffFor) =>
     work().then(
       (value) => {
         failures.delete(key);
@@ -51,17 +55,21 @@ export function createFlights(now: () => number, errorBackoffMs: number): Flight
       (error: unknown) => {
         // Configuring a source must work at once; waiting for another instance is no failure.
         if (error instanceof ProviderError && error.code !== 'not_configured' && !waitedOut.has(error)) {
-          const backoff = Math.max(errorBackoffMs, (error.retryAfterSeconds ?? 0) * 1000);
+          const backoff = Math.max(
+            errorBackoffMs,
+            (error.retryAfterSeconds ?? 0) * 1000,
+            backoffFor?.(error) ?? 0,
+          );
           failures.set(key, { error, until: now() + backoff });
         }
         throw error;
       },
     );
   return {
-    once<T>(key: string, work: () => Promise<T>): Promise<T> {
+    once(key, work, backoffFor) {
       const failed = failures.get(key);
       if (failed !== undefined && now() < failed.until) return Promise.reject(failed.error);
-      return single(key, () => remembered(key, work));
+      return single(key, () => remembered(key, work, backoffFor));
     },
     shared: sharing(),
   };

@@ -37,9 +37,14 @@ export interface HistoryReaderDeps {
   fetchSieRange(series: SieSeriesId, from: string, to: string): Promise<RangeObservation[]>;
   /** One Fixer historical call; throws ProviderError. */
   fetchFixerDay(date: string): Promise<FixerAnswer>;
-  /** Counts one Fixer call against the monthly budget shared with `latest`; false when it is spent. */
-  countFixerCall(at: number): Promise<boolean>;
+  /**
+   * Counts one Fixer call against the monthly budget shared with `latest`, only while the
+   * month's count is below `below` (lib/history/fixer-reserve.ts); false when it is not.
+   */
+  countFixerCall(at: number, below: number): Promise<boolean>;
   fixerMonthlyBudget: number;
+  /** The live refresh's minimum interval between Fixer calls (rate policy `fixerMinIntervalMs`). */
+  fixerMinIntervalMs: number;
   /** Throws ProviderError('not_configured') when the source has no credentials: nothing is called. */
   assertConfigured(source: 'banxico' | 'fixer'): Promise<void>;
   /** Human name plus series for `SeriesSlice.source`. */

@@ -5,6 +5,7 @@ import type { HttpClient, UpstreamConfig } from '../core/upstream.js';
 import { getTableClient, type TableClient } from '../db/client.js';
 import { notConfigured } from '../providers/credentials.js';
 import { createRateCacheStore } from '../rates/cache-store.js';
+import { ratePolicyFrom } from '../rates/rate-policy.js';
 import { getUpstreamSecrets } from '../secrets.js';
 import { createHistoryStore } from './history-store.js';
 import { createHistoryReader, type HistoryPolicy } from './reader.js';
@@ -66,12 +67,14 @@ export function createConfiguredHistoryReader(options: HistoryReaderOptions): Hi
       (await import('../providers/banxico.js')).fetchSieRange(await context(), series, from, to),
     fetchFixerDay: async (date) =>
       (await import('../providers/fixer.js')).fetchFixerHistorical(await context(), date),
-    // The same counter (and budget) as the live Fixer refresh: one budget for every Fixer call.
-    countFixerCall: (at) => {
+    // The same counter (and budget) as the live Fixer refresh: one budget for every Fixer call;
+    // `below` keeps the live refresh's reserve out of reach (lib/history/fixer-reserve.ts).
+    countFixerCall: (at, below) => {
       const day = mexicoCityDate(new Date(at));
-      return rateStore.countUpstreamCall('fixer', day.slice(0, 7), day, config.cache.fixerMonthlyBudget);
+      return rateStore.countUpstreamCall('fixer', day.slice(0, 7), day, below);
     },
     fixerMonthlyBudget: config.cache.fixerMonthlyBudget,
+    fixerMinIntervalMs: ratePolicyFrom(config).fixerMinIntervalMs,
     assertConfigured: async (source) => {
       const missing = notConfigured(source, await secrets());
       if (missing !== undefined) throw missing;

@@ -296,19 +296,43 @@ describe('history with a synthetic dataset', () => {
     });
   });
 
-  it('counts Fixer days against the monthly budget the live refresh uses, and stops at it', async () => {
-    const reader = readerFor(replay, { budget: 1 });
+  // At NOW (2026-11-29T18:00Z) 30 h of the UTC month are left: the live refresh (one call
+  // per 8 h) still needs ceil(30 / 8) + 1 = 5 calls, which dated calls may not spend.
+  const RESERVE_AT_NOW = 5;
+  const RESERVED =
+    'Of our monthly budget of 6 Fixer calls, the calls left this month are kept for the live rate';
+
+  it('counts Fixer days against the monthly budget the live refresh uses, and stops before its reserve', async () => {
+    const reader = readerFor(replay, { budget: RESERVE_AT_NOW + 1 });
 
     await reader.fixerOn('2025-03-03');
     const error = await rejectionOf(reader.fixerOn('2025-03-04'));
 
-    expect(error).toMatchObject({
-      code: 'quota_exhausted',
-      message: 'Our monthly budget of 1 Fixer calls is spent',
-    });
+    expect(error).toMatchObject({ code: 'quota_exhausted', message: RESERVED });
     expect(fixerCalls(replay)).toBe(1);
     const counts = await createRateCacheStore(table).readUpstreamCounts(['fixer'], '2026-11', '2026-11-29');
     expect(counts.get('fixer')).toEqual({ callsThisMonth: 1, callsToday: 1 });
+  });
+
+  it('refuses a dated call without calling Fixer once the rest of the budget is reserved, and the live refresh still gets its calls', async () => {
+    const budget = RESERVE_AT_NOW + 1;
+    const rates = createRateCacheStore(table);
+    // One live refresh already ran this month: what is left is exactly the live reserve.
+    expect(await rates.countUpstreamCall('fixer', '2026-11', '2026-11-29', budget)).toBe(true);
+    const reader = readerFor(replay, { budget });
+
+    const error = await rejectionOf(reader.fixerOn('2025-03-05'));
+    const live = [];
+    for (let call = 0; call < RESERVE_AT_NOW; call += 1) {
+      live.push(await rates.countUpstreamCall('fixer', '2026-11', '2026-11-29', budget));
+    }
+
+    expect(error).toMatchObject({ code: 'quota_exhausted', message: RESERVED });
+    expect(fixerCalls(replay)).toBe(0);
+    expect(await reader.storedFixer('2025-03-05', '2025-03-05')).toEqual([]);
+    // The live refresh (which counts against the whole budget) gets every reserved call.
+    expect(live).toEqual([true, true, true, true, true]);
+    expect(await rates.countUpstreamCall('fixer', '2026-11', '2026-11-29', budget)).toBe(false);
   });
 
   it('refuses Fixer days before 1999-01-01 and a UTC day that is not over, without calling', async () => {
@@ -429,5 +453,23 @@ describe('history upstream faults', () => {
     expect(error).toBeInstanceOf(ProviderError);
     expect(error).toMatchObject({ code });
     expect(await reader.storedFixer('2021-06-01', '2021-06-01')).toEqual([]);
+  });
+
+  it('remembers a Fixer refusal of a past date (error 106) for a day instead of retrying it every minute', async () => {
+    const clock = { t: NOW };
+    const reader = readerFor(replay, { now: () => clock.t });
+
+    // The synthetic dataset ends on 2021-12-31: Fixer answers error 106 (no rates) for 2022-06-01.
+    const first = await rejectionOf(reader.fixerOn('2022-06-01'));
+    clock.t += 23 * 3_600_000; // far past the 60 s backoff of other failures
+    const again = await rejectionOf(reader.fixerOn('2022-06-01'));
+    const callsWithinADay = fixerCalls(replay);
+    clock.t += 3_600_000 + 1;
+    await rejectionOf(reader.fixerOn('2022-06-01'));
+
+    expect(first).toMatchObject({ code: 'upstream_error', upstreamCode: 106 });
+    expect(again).toBe(first);
+    expect(callsWithinADay).toBe(1);
+    expect(fixerCalls(replay)).toBe(2);
   });
 });
