@@ -14,6 +14,23 @@ export function rejectUnknownQuery(
   }
 }
 
+/**
+ * Rejects a query parameter given more than once (`?amount=1&amount=2`), naming it: the
+ * single-value view (`queryStringParameters`) would silently keep the last one. API Gateway
+ * (and serverless-offline) list every value in `multiValueQueryStringParameters`.
+ */
+export function rejectRepeatedQuery(
+  event: Partial<Pick<APIGatewayProxyEvent, 'multiValueQueryStringParameters'>>,
+) {
+  const repeated = Object.entries(event.multiValueQueryStringParameters ?? {})
+    .filter(([, values]) => (values?.length ?? 0) > 1)
+    .map(([name]) => name)
+    .sort();
+  if (repeated.length === 1) throw badRequest(`Query parameter ${repeated[0]} is given more than once`);
+  if (repeated.length > 1)
+    throw badRequest(`Query parameters ${repeated.join(', ')} are given more than once`);
+}
+
 /** A request header by name, whatever its casing (lib/core/headers.ts). */
 export function header(event: Pick<APIGatewayProxyEvent, 'headers'>, name: string): string | undefined {
   return headerValue(event.headers, name);
