@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import { headerValue } from '../core/headers.js';
+import { QueryError } from '../history/query.js';
 import { badRequest } from './problem.js';
 
 /** Rejects query parameters the route does not know, naming them, so typos never pass silently. */
@@ -29,6 +30,16 @@ export function rejectRepeatedQuery(
   if (repeated.length === 1) throw badRequest(`Query parameter ${repeated[0]} is given more than once`);
   if (repeated.length > 1)
     throw badRequest(`Query parameters ${repeated.join(', ')} are given more than once`);
+}
+
+/** Runs a query check; a QueryError becomes the 400 problem naming its parameter. */
+export function parsedQuery<T>(check: () => T): T {
+  try {
+    return check();
+  } catch (error) {
+    if (error instanceof QueryError) throw badRequest(error.message);
+    throw error;
+  }
 }
 
 /** A request header by name, whatever its casing (lib/core/headers.ts). */
