@@ -1,5 +1,5 @@
 import { convertAmount, rateDecimal, roundingRule } from './convert.js';
-import type { ConvertQuery } from './query.js';
+import { amountTooSmall, type ConvertQuery } from './query.js';
 import type { ConversionRate, Currency } from './types.js';
 
 /** The rate as /v1/convert shows it: the rate's own shape, its value as decimal text like the amounts. */
@@ -20,7 +20,10 @@ export interface ConvertAnswer {
   date: string;
 }
 
-/** Converts a checked query at `rate` and shapes the answer (pure). */
+/**
+ * Converts a checked query at `rate` and shapes the answer (pure). Throws QueryError (amount)
+ * when the amount, never zero, converts to less than the smallest unit of `to`.
+ */
 export function buildConvertAnswer(query: ConvertQuery, rate: ConversionRate, today: string): ConvertAnswer {
   const value = rateDecimal(rate.value);
   const { amount, result } = convertAmount({
@@ -29,6 +32,7 @@ export function buildConvertAnswer(query: ConvertQuery, rate: ConversionRate, to
     to: query.to,
     rate: value,
   });
+  if (Number(result) === 0) throw amountTooSmall(query, value);
   return {
     amount,
     from: query.from,

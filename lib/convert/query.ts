@@ -44,6 +44,20 @@ function amountForm(currency: Currency): string {
   return `a positive decimal such as 1000.00: digits and one dot, at most ${MAX_INTEGER_DIGITS} integer digits and at most ${CURRENCY_DECIMALS[currency]} decimals for ${currency} (SAT c_Moneda)`;
 }
 
+/**
+ * A non-zero amount whose conversion rounds to zero (0.10 MXN at 20.0777 is 0.00 USD): a
+ * QueryError naming amount, so "0.00" is never answered as if it were a result.
+ */
+export function amountTooSmall(query: ConvertQuery, rateValue: string): QueryError {
+  const unit = (1 / 10 ** CURRENCY_DECIMALS[query.to]).toFixed(CURRENCY_DECIMALS[query.to]);
+  return invalid(
+    'amount',
+    query.amount,
+    `it converts to less than ${unit} ${query.to} at the ${query.kind} rate ${rateValue}`,
+    `an amount worth at least ${unit} ${query.to}`,
+  );
+}
+
 const FROM_FORM = 'USD or MXN';
 const KIND_FORM = `one of ${CONVERSION_KINDS.join(', ')}`;
 

@@ -44,6 +44,12 @@ export interface DatedRatesBody {
   date: string;
   rates: Partial<Record<RateKey, DatedRate>>;
   errors: Partial<Record<SourceId, DatedSourceError>>;
+  /**
+   * A rate missing from a source that serves its other rate (the DOF source: `dof` or
+   * `dof_para_pagos`), keyed by rate; present only when not empty. A source that serves
+   * nothing is in `errors` instead.
+   */
+  rate_errors?: Partial<Record<RateKey, DatedSourceError>>;
   consistency: ConsistencyBlock;
 }
 
@@ -216,6 +222,7 @@ function consistencyOf(reads: Reads, date: string): ConsistencyBlock {
 
 type Rates = Partial<Record<RateKey, DatedRate>>;
 type Errors = Partial<Record<SourceId, DatedSourceError>>;
+type RateErrors = Partial<Record<RateKey, DatedSourceError>>;
 
 /** The rates derived from SF43718 (DOF source: dof and para pagos; banxico: the FIX), or their errors. */
 function addDerivedRates(
@@ -224,9 +231,10 @@ function addDerivedRates(
   sources: readonly SourceId[],
   rates: Rates,
   errors: Errors,
-) {
+): RateErrors {
   const { fix } = reads;
-  if (fix === undefined) return;
+  const missing: RateErrors = {};
+  if (fix === undefined) return missing;
   const wanted: Array<[SourceId, RateKey, 'fix' | 'dof' | 'para_pagos']> = [
     ['dof', 'dof', 'dof'],
     ['dof', 'dof_para_pagos', 'para_pagos'],
@@ -246,14 +254,39 @@ function addDerivedRates(
           : timeline.paraPagosOn(date);
     if (applied === undefined) {
       const error = noValueError(timeline, date, RATE_NAMES[kind]);
-      errors[source] ??= { code: error.code, message: error.message };
+      missing[key] = { code: error.code, message: error.message };
     } else rates[key] = derivedRate(applied, kind, slice, date);
   }
-  // The DOF source yields both of its rates or neither, as today's answer does.
-  if (errors.dof !== undefined) {
-    delete rates.dof;
-    delete rates.dof_para_pagos;
+  return sourceErrorsOf(missing, rates, errors);
+}
+
+/**
+ * Each DOF key is served on its own (DOF(D) may be known while para pagos(D) is not): a
+ * missing key of a source that serves another stays in `rate_errors`; a source that serves
+ * none is in `errors`, its message naming every missing rate.
+ */
+function sourceErrorsOf(missing: RateErrors, rates: Rates, errors: Errors): RateErrors {
+  const partial: RateErrors = {};
+  const bySource: Array<[SourceId, readonly RateKey[]]> = [
+    ['dof', ['dof', 'dof_para_pagos']],
+    ['banxico', ['banxico']],
+  ];
+  for (const [source, keys] of bySource) {
+    const failed = keys.flatMap((key) => {
+      const error = missing[key];
+      return error === undefined ? [] : [[key, error] as const];
+    });
+    if (failed.length === 0) continue;
+    if (keys.some((key) => rates[key] !== undefined)) {
+      for (const [key, error] of failed) partial[key] = error;
+      continue;
+    }
+    const first = failed[0]?.[1];
+    if (first === undefined) continue;
+    const code = failed.every(([, error]) => error.code === 'before_history') ? 'before_history' : first.code;
+    errors[source] = { code, message: failed.map(([, error]) => error.message).join(' ') };
   }
+  return partial;
 }
 
 /** The dated answer for `sources` on `date` (≤ `today`, both Mexico City dates). */
@@ -266,7 +299,7 @@ export async function answerDatedRates(
   const reads = await readSources(reader, date, sources);
   const rates: Rates = {};
   const errors: Errors = {};
-  addDerivedRates(reads, date, sources, rates, errors);
+  const rateErrors = addDerivedRates(reads, date, sources, rates, errors);
   const settlement =
     sources.includes('banxico') && rates.banxico !== undefined ? settlementRate(reads, date) : undefined;
   if (settlement !== undefined) rates.banxico_para_pagos = settlement;
@@ -282,7 +315,13 @@ export async function answerDatedRates(
   }
   const immutable =
     Object.values(ordered).every((rate) => rate.final) &&
-    Object.values(errors).every((error) => error.code === 'before_history');
+    [...Object.values(errors), ...Object.values(rateErrors)].every(
+      (error) => error.code === 'before_history',
+    );
   const consistency = consistencyOf(reads, date);
-  return { body: { base: 'USD', quote: 'MXN', date, rates: ordered, errors, consistency }, immutable };
+  const partial = Object.keys(rateErrors).length === 0 ? {} : { rate_errors: rateErrors };
+  return {
+    body: { base: 'USD', quote: 'MXN', date, rates: ordered, errors, ...partial, consistency },
+    immutable,
+  };
 }

@@ -5,7 +5,6 @@ import { createTodayRate, rateForConversionFrom } from '../convert/today-rate.js
 import type { RateForConversion } from '../convert/types.js';
 import { mexicoCityDate } from '../core/mexico-time.js';
 import { ProviderError } from '../core/provider-error.js';
-import { QueryError } from '../history/query.js';
 import { createRateForConversion } from '../history/rate-for-kind.js';
 import { getHistoryReader } from '../history/reader-wiring.js';
 import { describeError, logger } from '../log.js';
@@ -13,7 +12,7 @@ import { getRateService } from '../rates/service-wiring.js';
 import { requestGate } from './gate.js';
 import { httpHandler, jsonResponse } from './handler.js';
 import { badRequest, serviceUnavailable } from './problem.js';
-import { rejectUnknownQuery } from './request.js';
+import { parsedQuery, rejectUnknownQuery } from './request.js';
 
 export interface ConvertDeps {
   rateForConversion: RateForConversion;
@@ -52,20 +51,20 @@ export async function answerConvert(
 ): Promise<APIGatewayProxyResult> {
   rejectUnknownQuery(event, CONVERT_PARAMETERS);
   const today = mexicoCityDate(new Date(deps.now()));
-  let query: ConvertQuery;
-  try {
-    query = parseConvertQuery(event.queryStringParameters, today);
-  } catch (error) {
-    if (error instanceof QueryError) throw badRequest(error.message);
-    throw error;
-  }
+  const query = parsedQuery(() => parseConvertQuery(event.queryStringParameters, today));
   let rate: Awaited<ReturnType<RateForConversion>>;
   try {
     rate = await deps.rateForConversion(query.kind, query.date);
   } catch (error) {
     throw rateProblem(error, query);
   }
-  return jsonResponse(200, buildConvertAnswer(query, rate, today), { 'Cache-Control': 'no-store' });
+  return jsonResponse(
+    200,
+    parsedQuery(() => buildConvertAnswer(query, rate, today)),
+    {
+      'Cache-Control': 'no-store',
+    },
+  );
 }
 
 let defaultDeps: ConvertDeps | undefined;

@@ -3,7 +3,7 @@ import httpErrorHandler from '@middy/http-error-handler';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
 import { getConfig } from '../config.js';
 import { INTERNAL_ERROR_BODY, problemFromError, problemResponse } from './problem.js';
-import { rejectUnknownQuery } from './request.js';
+import { rejectRepeatedQuery, rejectUnknownQuery } from './request.js';
 
 export type HttpFunction = (event: APIGatewayProxyEvent, context: Context) => Promise<APIGatewayProxyResult>;
 
@@ -54,6 +54,7 @@ export interface HttpHandlerOptions {
   /**
    * The query parameters the route accepts: any other is a 400 naming it, checked when the
    * handler starts (after the gate's `before`). Left out, the handler reads the query itself.
+   * A parameter given more than once is a 400 naming it on every route either way.
    */
   query?: readonly string[];
 }
@@ -70,6 +71,8 @@ export function httpHandler(fn: HttpFunction, options: HttpHandlerOptions = {}) 
     .use(httpErrorHandler({ logger: false, fallbackMessage: INTERNAL_ERROR_BODY }))
     .use(problemDetails())
     .handler((event, context) => {
+      // Every route: a repeated parameter is refused whether or not the route declares its query.
+      rejectRepeatedQuery(event);
       if (options.query !== undefined) rejectUnknownQuery(event, options.query);
       return fn(event, context);
     });

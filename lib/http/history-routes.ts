@@ -21,7 +21,6 @@ import {
   parseMonth,
   parseRange,
   parseRequiredDate,
-  QueryError,
 } from '../history/query.js';
 import { getHistoryReader } from '../history/reader-wiring.js';
 import type { HistoryReader } from '../history/types.js';
@@ -30,9 +29,9 @@ import { buildRatesAnswer, type RatesBody } from '../rates/envelope.js';
 import { getRateService } from '../rates/service-wiring.js';
 import { requestGate } from './gate.js';
 import { httpHandler } from './handler.js';
-import { badRequest, HttpProblemError, serviceUnavailable } from './problem.js';
+import { HttpProblemError, serviceUnavailable } from './problem.js';
 import { answerRates } from './rates-response.js';
-import { conditionalResponse, etagOf, header, rejectUnknownQuery } from './request.js';
+import { conditionalResponse, etagOf, header, parsedQuery, rejectUnknownQuery } from './request.js';
 import { withLiveRates } from './today-dated.js';
 
 /** Past values are immutable (UPSTREAMS.md: "Values of past dates do not change: cache them forever"). */
@@ -50,15 +49,6 @@ export interface HistoryRouteDeps {
 export interface HistoryRequest {
   queryStringParameters: Record<string, string | undefined> | null;
   headers: Record<string, string | undefined>;
-}
-
-function parsed<T>(read: () => T): T {
-  try {
-    return read();
-  } catch (error) {
-    if (error instanceof QueryError) throw badRequest(error.message);
-    throw error;
-  }
 }
 
 const todayOf = (deps: HistoryRouteDeps) => mexicoCityDate(new Date(deps.now()));
@@ -128,7 +118,7 @@ export async function answerDatedRatesRequest(
 ): Promise<APIGatewayProxyResult> {
   rejectUnknownQuery(event, ['date']);
   const today = todayOf(deps);
-  const date = parsed(() => parseRequiredDate(event.queryStringParameters, today));
+  const date = parsedQuery(() => parseRequiredDate(event.queryStringParameters, today));
   const dated = await reading(() => answerDatedRates(deps.reader, date, sources, today));
   const answer = date === today ? await withTodayLive(dated, sources, today, deps) : dated;
   for (const [check, result] of failedChecks(answer.body.consistency)) {
@@ -146,8 +136,8 @@ export async function answerHistoryRequest(
   deps: HistoryRouteDeps,
 ): Promise<APIGatewayProxyResult> {
   rejectUnknownQuery(event, ['from', 'to', 'format']);
-  const { from, to } = parsed(() => parseRange(event.queryStringParameters, todayOf(deps)));
-  const format = parsed(() => parseFormat(event.queryStringParameters, header(event, 'accept')));
+  const { from, to } = parsedQuery(() => parseRange(event.queryStringParameters, todayOf(deps)));
+  const format = parsedQuery(() => parseFormat(event.queryStringParameters, header(event, 'accept')));
   const { body, final } = await reading(() => answerHistory(deps.reader, from, to));
   // The representation depends on Accept when `format` is absent.
   const vary = { Vary: 'Accept' };
@@ -167,8 +157,8 @@ export async function answerFiscalRequest(
   deps: HistoryRouteDeps,
 ): Promise<APIGatewayProxyResult> {
   rejectUnknownQuery(event, ['date', 'kind']);
-  const date = parsed(() => parseRequiredDate(event.queryStringParameters, todayOf(deps)));
-  const kind = parsed(() => parseFiscalKind(event.queryStringParameters));
+  const date = parsedQuery(() => parseRequiredDate(event.queryStringParameters, todayOf(deps)));
+  const kind = parsedQuery(() => parseFiscalKind(event.queryStringParameters));
   const { body, final } = await reading(() => answerFiscal(deps.reader, date, kind));
   return cached(event, JSON.stringify(body), 'application/json', final);
 }
@@ -180,8 +170,8 @@ export async function answerAverageRequest(
 ): Promise<APIGatewayProxyResult> {
   rejectUnknownQuery(event, ['month', 'kind']);
   const today = todayOf(deps);
-  const month = parsed(() => parseMonth(event.queryStringParameters, today));
-  const kind = parsed(() => parseAverageKind(event.queryStringParameters));
+  const month = parsedQuery(() => parseMonth(event.queryStringParameters, today));
+  const kind = parsedQuery(() => parseAverageKind(event.queryStringParameters));
   const { body, final } = await reading(() => answerAverage(deps.reader, month, kind, today));
   return cached(event, JSON.stringify(body), 'application/json', final);
 }

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import { headerValue } from '../core/headers.js';
+import { QueryError } from '../history/query.js';
 import { badRequest } from './problem.js';
 
 /** Rejects query parameters the route does not know, naming them, so typos never pass silently. */
@@ -11,6 +12,33 @@ export function rejectUnknownQuery(
   const unknown = Object.keys(event.queryStringParameters ?? {}).filter((name) => !allowed.includes(name));
   if (unknown.length > 0) {
     throw badRequest(`Unknown query parameter${unknown.length > 1 ? 's' : ''}: ${unknown.sort().join(', ')}`);
+  }
+}
+
+/**
+ * Rejects a query parameter given more than once (`?amount=1&amount=2`), naming it: the
+ * single-value view (`queryStringParameters`) would silently keep the last one. API Gateway
+ * (and serverless-offline) list every value in `multiValueQueryStringParameters`.
+ */
+export function rejectRepeatedQuery(
+  event: Partial<Pick<APIGatewayProxyEvent, 'multiValueQueryStringParameters'>>,
+) {
+  const repeated = Object.entries(event.multiValueQueryStringParameters ?? {})
+    .filter(([, values]) => (values?.length ?? 0) > 1)
+    .map(([name]) => name)
+    .sort();
+  if (repeated.length === 1) throw badRequest(`Query parameter ${repeated[0]} is given more than once`);
+  if (repeated.length > 1)
+    throw badRequest(`Query parameters ${repeated.join(', ')} are given more than once`);
+}
+
+/** Runs a query check; a QueryError becomes the 400 problem naming its parameter. */
+export function parsedQuery<T>(check: () => T): T {
+  try {
+    return check();
+  } catch (error) {
+    if (error instanceof QueryError) throw badRequest(error.message);
+    throw error;
   }
 }
 

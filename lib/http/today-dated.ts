@@ -68,11 +68,15 @@ export function withLiveRates(
   if (body.date !== today) return answer;
   const rates = { ...body.rates };
   const errors = { ...body.errors };
+  const rateErrors = { ...body.rate_errors };
   let changed = false;
   for (const source of sources) {
     const taken = liveOf(source, live, today);
     if (taken === undefined) continue;
-    for (const key of KEYS_OF[source]) delete rates[key];
+    for (const key of KEYS_OF[source]) {
+      delete rates[key];
+      delete rateErrors[key];
+    }
     Object.assign(rates, taken);
     delete errors[source];
     changed = true;
@@ -83,5 +87,7 @@ export function withLiveRates(
     const rate = rates[key];
     if (rate !== undefined) ordered[key] = rate;
   }
-  return { body: { ...body, rates: ordered, errors }, immutable: false };
+  const { consistency, rate_errors: _replaced, ...head } = body;
+  const partial = Object.keys(rateErrors).length === 0 ? {} : { rate_errors: rateErrors };
+  return { body: { ...head, rates: ordered, errors, ...partial, consistency }, immutable: false };
 }

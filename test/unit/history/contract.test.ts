@@ -72,6 +72,11 @@ describe('the dated routes match openapi.yaml', () => {
     expect(match).toMatchObject({ response: '200', bodyChecked: true });
   });
 
+  it('/v1/rates/dof?date=2020-11-27 serves dof without para pagos, reported in rate_errors', async () => {
+    const answer = answerDatedRatesRequest(request({ date: '2020-11-27' }), ['dof'], deps());
+    expect(await checked('/v1/rates/dof', answer)).toMatchObject({ response: '200', bodyChecked: true });
+  });
+
   it('/v1/rates/dof?date= on a Saturday (page capture), immutable', async () => {
     const answer = answerDatedRatesRequest(request({ date: '2020-11-14' }), ['dof'], deps(pageHistory()));
     expect(await checked('/v1/rates/dof', answer)).toMatchObject({ response: '200', bodyChecked: true });
@@ -90,7 +95,7 @@ describe('the dated routes match openapi.yaml', () => {
     expect(
       await checked(
         '/v1/rates/dof',
-        answerDatedRatesRequest(request({ date: '2020-11-27' }), ['dof'], deps()),
+        answerDatedRatesRequest(request({ date: '2020-11-26' }), ['dof'], deps()),
       ),
     ).toMatchObject({ response: '503' });
   });

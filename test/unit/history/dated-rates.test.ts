@@ -31,14 +31,17 @@ describe('GET /v1/rates?date= answers', () => {
     expect(body.rates.banxico?.applies_since).toBeUndefined();
     expect(body.rates.banxico?.last_updated).toBe('2020-11-27T18:00:00.000Z');
     expect(body.rates.fixer).toMatchObject({ value: 20.09, date: '2020-11-27', final: true, kind: 'market' });
-    // Para pagos of 27/11 needs the FIX of 25/11, which no capture has: the DOF source is in errors.
-    expect(body.errors).toEqual({
-      dof: {
+    // Para pagos of 27/11 needs the FIX of 25/11, which no capture has: it alone is reported,
+    // and DOF(27/11) = FIX(26/11) is still served.
+    expect(body.errors).toEqual({});
+    expect(body.rate_errors).toEqual({
+      dof_para_pagos: {
         code: 'not_published',
         message: 'SIE has no FIX (SF43718) from which para pagos for 2020-11-27 follows.',
       },
     });
-    expect(body.rates.dof).toBeUndefined();
+    expect(body.rates.dof).toMatchObject({ value: 20.0467, date: '2020-11-27', final: true, kind: 'dof' });
+    expect(body.rates.dof_para_pagos).toBeUndefined();
     expect(body.consistency.fixer_vs_fix).toMatchObject({
       ok: true,
       spread_pesos: 0.0123,
@@ -61,14 +64,47 @@ describe('GET /v1/rates?date= answers', () => {
       para_pagos: { date: '2020-12-01', value: 20.0777 },
       sf60653: { date: '2020-12-01', value: 20.0777 },
     });
-    // DOF(2020-12-01) is the FIX of Monday 30/11, which no capture has; the DOF source
-    // yields both of its rates or neither, as today's answer does.
-    expect(body.errors.dof).toEqual({
-      code: 'not_published',
-      message: 'SIE has no FIX (SF43718) from which the DOF publication for 2020-12-01 follows.',
+    // DOF(2020-12-01) is the FIX of Monday 30/11, which no capture has: para pagos is served alone.
+    expect(body.errors).toEqual({});
+    expect(body.rate_errors).toEqual({
+      dof: {
+        code: 'not_published',
+        message: 'SIE has no FIX (SF43718) from which the DOF publication for 2020-12-01 follows.',
+      },
     });
-    expect(body.rates).toEqual({});
+    expect(Object.keys(body.rates)).toEqual(['dof_para_pagos']);
     expect(body.consistency.dof_vs_fix).toMatchObject({ ok: null, dof: null, fix: null });
+  });
+
+  it('serves the dated DOF source on 2020-11-27 with dof = 20.0467 while para pagos is missing', async () => {
+    const reader = memoryHistoryReader(sieHistory());
+    const { body, immutable } = await answerDatedRates(reader, '2020-11-27', ['dof'], '2020-11-29');
+    expect(body.rates).toEqual({
+      dof: expect.objectContaining({ value: 20.0467, date: '2020-11-27', kind: 'dof', final: true }),
+    });
+    expect(body.errors).toEqual({});
+    expect(body.rate_errors).toEqual({
+      dof_para_pagos: {
+        code: 'not_published',
+        message: 'SIE has no FIX (SF43718) from which para pagos for 2020-11-27 follows.',
+      },
+    });
+    expect(immutable).toBe(false);
+  });
+
+  it('puts the DOF source in errors, naming both rates, only when neither can be served', async () => {
+    const reader = memoryHistoryReader(sieHistory());
+    const { body } = await answerDatedRates(reader, '2020-11-26', ['dof'], '2020-11-29');
+    expect(body.rates).toEqual({});
+    expect(body.rate_errors).toBeUndefined();
+    expect(body.errors).toEqual({
+      dof: {
+        code: 'not_published',
+        message:
+          'SIE has no FIX (SF43718) from which the DOF publication for 2020-11-26 follows. ' +
+          'SIE has no FIX (SF43718) from which para pagos for 2020-11-26 follows.',
+      },
+    });
   });
 
   it('answers a Saturday with applies_since and says SF60653 cannot be compared', async () => {

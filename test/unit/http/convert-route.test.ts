@@ -236,6 +236,27 @@ describe('GET /v1/convert', () => {
     expect(asked).toEqual([]);
   });
 
+  it('answers 400 naming amount when a non-zero amount converts to less than 0.01', async () => {
+    const { call, asked } = handlerWith(async () => ({ ...RATE, kind: 'fix', value: 20.0777 }));
+
+    const response = await call({ amount: '0.10', from: 'MXN', to: 'USD', kind: 'fix' });
+    const smallest = await call({ amount: '0.11', from: 'MXN', to: 'USD', kind: 'fix' });
+
+    expect([response.status, response.headers['Content-Type'], response.body]).toEqual([
+      400,
+      'application/problem+json',
+      badRequest(
+        'Invalid query parameter amount "0.10": it converts to less than 0.01 USD at the fix rate 20.0777. Expected an amount worth at least 0.01 USD.',
+      ),
+    ]);
+    expect(asked).toEqual([
+      ['fix', undefined],
+      ['fix', undefined],
+    ]);
+    // 0.11 / 20.0777 = 0.00548 rounds half-up to 0.01.
+    expect([smallest.status, smallest.body.result]).toEqual([200, '0.01']);
+  });
+
   it('cuts a long value in the detail to 40 characters', async () => {
     const { call } = handlerWith(async () => RATE);
 

@@ -4,7 +4,10 @@ import { httpHandler, jsonResponse } from '../../../lib/http/handler.js';
 import { badRequest } from '../../../lib/http/problem.js';
 import { rejectUnknownQuery } from '../../../lib/http/request.js';
 
-function event(query: Record<string, string> | null = null): APIGatewayProxyEvent {
+function event(
+  query: Record<string, string> | null = null,
+  multi: Record<string, string[]> | null = null,
+): APIGatewayProxyEvent {
   return {
     body: null,
     headers: {},
@@ -14,7 +17,7 @@ function event(query: Record<string, string> | null = null): APIGatewayProxyEven
     path: '/v1/test',
     pathParameters: null,
     queryStringParameters: query,
-    multiValueQueryStringParameters: null,
+    multiValueQueryStringParameters: multi,
     stageVariables: null,
     requestContext: {} as APIGatewayProxyEvent['requestContext'],
     resource: '/v1/test',
@@ -45,6 +48,50 @@ describe('httpHandler', () => {
     });
     expect(accepted.statusCode).toBe(200);
     expect(ran).toBe(true);
+  });
+
+  it.each([
+    [
+      { query: ['amount', 'from'] },
+      { amount: '2', from: 'USD' },
+      { amount: ['1000.00', '2'], from: ['USD'] },
+      'Query parameter amount is given more than once',
+    ],
+    [
+      {},
+      { from: '2020-11-10', to: '2020-11-12' },
+      { from: ['2020-11-09', '2020-11-10'], to: ['2020-11-11', '2020-11-12'] },
+      'Query parameters from, to are given more than once',
+    ],
+  ])(
+    'refuses a repeated query parameter on every route, naming it (%o)',
+    async (options, query, multi, detail) => {
+      let ran = false;
+      const handler = httpHandler(async () => {
+        ran = true;
+        return jsonResponse(200, { ok: true });
+      }, options);
+
+      const refused = await handler(event(query, multi), context);
+
+      expect(refused.statusCode).toBe(400);
+      expect(refused.headers?.['Content-Type']).toBe('application/problem+json');
+      expect(JSON.parse(refused.body)).toEqual({
+        type: 'about:blank',
+        title: 'Bad Request',
+        status: 400,
+        detail,
+      });
+      expect(ran).toBe(false);
+    },
+  );
+
+  it('accepts each parameter given once', async () => {
+    const handler = httpHandler(async () => jsonResponse(200, { ok: true }), { query: ['amount'] });
+
+    const response = await handler(event({ amount: '1' }, { amount: ['1'] }), context);
+
+    expect(response.statusCode).toBe(200);
   });
 
   it('leaves the query to the handler when the route declares none', async () => {
