@@ -32,7 +32,7 @@ import { httpHandler } from './handler.js';
 import { HttpProblemError, serviceUnavailable } from './problem.js';
 import { answerRates } from './rates-response.js';
 import { conditionalResponse, etagOf, header, parsedQuery, rejectUnknownQuery } from './request.js';
-import { withLiveRates } from './today-dated.js';
+import { withLiveRates, withoutHistoricalFixerOn } from './today-dated.js';
 
 /** Past values are immutable (UPSTREAMS.md: "Values of past dates do not change: cache them forever"). */
 export const IMMUTABLE_CACHE_CONTROL = 'private, max-age=31536000, immutable';
@@ -119,7 +119,9 @@ export async function answerDatedRatesRequest(
   rejectUnknownQuery(event, ['date']);
   const today = todayOf(deps);
   const date = parsedQuery(() => parseRequiredDate(event.queryStringParameters, today));
-  const dated = await reading(() => answerDatedRates(deps.reader, date, sources, today));
+  const live = date === today && deps.live !== undefined;
+  const reader = live ? withoutHistoricalFixerOn(deps.reader, today) : deps.reader;
+  const dated = await reading(() => answerDatedRates(reader, date, sources, today));
   const answer = date === today ? await withTodayLive(dated, sources, today, deps) : dated;
   for (const [check, result] of failedChecks(answer.body.consistency)) {
     logger.warn('consistency check failed', { check, date, result });

@@ -10,8 +10,10 @@
  * today; SIE's FIX and SF60653 when their date is today (before 12:00 the live FIX is
  * yesterday's, and the dated rules already answer it with `applies_since`).
  */
+import { ProviderError } from '../core/provider-error.js';
 import { RATE_KEYS, type RateKey, type SourceId } from '../core/rate.js';
 import type { DatedRate, DatedRatesAnswer } from '../history/dated-rates.js';
+import type { HistoryReader } from '../history/types.js';
 import type { ApiRate, RatesBody } from '../rates/envelope.js';
 
 /** The rate keys each source contributes; a source is taken live with all of them or not at all. */
@@ -90,4 +92,26 @@ export function withLiveRates(
   const { consistency, rate_errors: _replaced, ...head } = body;
   const partial = Object.keys(rateErrors).length === 0 ? {} : { rate_errors: rateErrors };
   return { body: { ...head, rates: ordered, errors, ...partial, consistency }, immutable: false };
+}
+
+/**
+ * The history reader for today's dated answer: Fixer's value for today is the live one
+ * (withLiveRates puts it in), so its historical endpoint is never asked for today. Without
+ * this, once the UTC day of the Mexico City date was over (18:00–24:00 Mexico City), each
+ * `?date=<today>` spent a call of the monthly Fixer budget on a value it then replaced.
+ * Throws ProviderError `not_published` for Fixer on `today`; other dates go to `reader`.
+ */
+export function withoutHistoricalFixerOn(reader: HistoryReader, today: string): HistoryReader {
+  return {
+    ...reader,
+    fixerOn: (date) =>
+      date === today
+        ? Promise.reject(
+            new ProviderError(
+              'not_published',
+              `Fixer's rate for ${today} is the live one; it is not available now.`,
+            ),
+          )
+        : reader.fixerOn(date),
+  };
 }
