@@ -78,6 +78,7 @@ function fiscalToday(outcome: SourceOutcome | undefined, today: string): Convers
     rule: publication.date === addDays(today, -1) ? FISCAL_RULE_DAY_BEFORE : FISCAL_RULE_LAST_BEFORE,
     source: publication.from.source,
     provenance: { ...provenanceOf(publication.from, outcome), publication_date: publication.date },
+    stale: outcome?.stale ?? false,
   };
 }
 
@@ -99,6 +100,7 @@ export function createTodayRate(deps: TodayRateDeps): (kind: ConversionKind) => 
       rule: KIND_RULES[kind],
       source: rate.source,
       provenance: provenanceOf(rate, outcome),
+      stale: outcome?.stale ?? false,
     };
   };
 }

@@ -28,6 +28,8 @@ export interface ConversionRate {
   rule: string;
   source: string;
   provenance: Readonly<Record<string, string | number>>;
+  /** Only on today's cached rates: the rates routes' `stale` (served after freshness ran out or a failed refresh). */
+  stale?: boolean;
 }
 
 export interface ConversionDeps {

@@ -65,6 +65,22 @@ describe('GET /v1/convert on the running stack', () => {
     });
   });
 
+  it("marks an undated answer at the replayed 2020 rates as not applying today, with /v1/rates' stale", async () => {
+    const today = mexicoCityDate(new Date());
+    const answer = await convert('amount=1000.00&from=USD&to=MXN&kind=fiscal');
+    const rates = await (await api.get('/v1/rates/dof')).json();
+
+    expect(answer.status).toBe(200);
+    expect(answer.body.rate).toMatchObject({
+      date: '2020-11-13',
+      stale: rates.rates.dof.stale,
+      applies_to_date: false,
+    });
+    expect(answer.body.warning).toBe(
+      `The rate used is from 2020-11-13; the rate that applies on ${today} is not available`,
+    );
+  });
+
   it('converts at the history rules for a date: FIX, DOF, a Saturday, the fiscal rate of a Monday', async () => {
     const rates: Record<string, unknown> = {};
     for (const query of [
@@ -75,7 +91,8 @@ describe('GET /v1/convert on the running stack', () => {
     ]) {
       const answer = await convert(`amount=1000.00&from=USD&to=MXN&${query}`);
       expect(answer.status, query).toBe(200);
-      const { value, date, applies_since } = answer.body.rate;
+      const { value, date, applies_since, stale, applies_to_date } = answer.body.rate;
+      expect([stale, applies_to_date, answer.body.warning], query).toEqual([false, true, undefined]);
       rates[query] = { value, date, applies_since, result: answer.body.result, for: answer.body.date };
     }
 

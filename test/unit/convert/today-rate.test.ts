@@ -61,6 +61,7 @@ describe('today-only rateForConversion', () => {
       rule: FIX_RULE,
       source: captured.banxico.rates[0]?.source,
       provenance: { series_id: 'SF43718', row_date: '2020-11-27', fetched_at: '2020-11-29T17:00:00.000Z' },
+      stale: false,
     });
     expect(asked).toEqual([['banxico']]);
   });
@@ -80,6 +81,19 @@ describe('today-only rateForConversion', () => {
     ]);
     expect([market?.value, market?.date, market?.provenance.eur_mxn]).toEqual([20.0753, '2020-11-27', 24.01]);
     expect(asked).toEqual([['dof'], ['dof'], ['fixer']]);
+  });
+
+  it("carries the rates routes' stale of the cached value it used", async () => {
+    const { rateForConversion } = rateFor('2020-11-29', {
+      banxico: { ...served('banxico'), stale: true },
+      dof: { ...served('dof'), stale: true },
+    });
+
+    expect([(await rateForConversion('fix')).stale, (await rateForConversion('fiscal')).stale]).toEqual([
+      true,
+      true,
+    ]);
+    expect((await rateForConversion('market')).stale).toBe(false);
   });
 
   it('gives fiscal on a Sunday as the last publication before it: Friday 13 Nov 2020', async () => {

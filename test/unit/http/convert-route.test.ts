@@ -90,8 +90,12 @@ describe('GET /v1/convert', () => {
         rule: 'para pagos(D) = DOF(previous banking day)',
         source: 'Banxico — Para pagos',
         provenance: { row_date: '2026-11-27', column: 'Para pagos' },
+        stale: false,
+        // para pagos(2026-11-29) is the row of the 29th; the 27th's is not the one that applies.
+        applies_to_date: false,
       },
       date: '2026-11-29',
+      warning: 'The rate used is from 2026-11-27; the rate that applies on 2026-11-29 is not available',
     });
   });
 
