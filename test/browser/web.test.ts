@@ -132,6 +132,15 @@ afterAll(async () => {
   await replay?.close();
 });
 
+/** English the server writes (400 details, dated rules, sources) never reaches the page's visible text. */
+const ENGLISH =
+  /\b(the|is|from|Invalid|Expected|previous banking day|historical|endpoint|latest|derived|future)\b/;
+async function expectNoEnglish(page: Page): Promise<void> {
+  // biome-ignore lint/performance/useDomNodeTextContent: the visible text is what a person reads
+  const text = await page.locator('body').innerText();
+  expect(text).not.toMatch(ENGLISH);
+}
+
 describe('GET / on the local stack (the esbuild bundle serverless offline runs)', () => {
   it('serves the page with a strict Content-Security-Policy and no caching surprises', async () => {
     const response = await fetch(`${stack.baseUrl}/`);
@@ -709,6 +718,20 @@ describe.skipIf(!hasChromium)('the web page in headless Chromium', () => {
       'Tipo de cambio fiscal para obligaciones del domingo 15 nov 2020: 20.5303 pesos por dólar, publicado en el DOF el 13 nov 2020 (FIX del 12 nov 2020). Regla: CFF art. 20, tercer párrafo: última publicación anterior (el día anterior a D no hubo publicación en el DOF)',
     );
 
+    // Spanish throughout: the dated rules and sources are said by the page, never the server's English.
+    expect(await page.locator('#rates .source').allTextContents()).toEqual([
+      'Fuente: Derivado: DOF = FIX del día hábil anterior (Banxico SIE SF43718)',
+      'Fuente: Derivado: para pagos = DOF del día hábil anterior (Banxico SIE SF43718)',
+      'Fuente: Banxico SIE, serie SF43718 (FIX)',
+    ]);
+    await expectNoEnglish(page);
+
+    // A future date: the server's 400 is said in Spanish, keyed by the parameter it names.
+    await page.getByLabel('Fecha a consultar').fill('2099-12-05');
+    await clickAndWait(page, 'Ver esa fecha', '/v1/rates');
+    expect(await alertText(page)).toBe('La fecha no puede ser futura: elige hoy o un día anterior.');
+    await expectNoEnglish(page);
+
     // Before the history of every source: said in words, with each source's line.
     await page.getByLabel('Fecha a consultar').fill('1990-01-02');
     await clickAndWait(page, 'Ver esa fecha', '/v1/rates');
@@ -760,7 +783,7 @@ describe.skipIf(!hasChromium)('the web page in headless Chromium', () => {
     const lines = await result.locator('p').allTextContents();
     expect(lines[0]).toBe('1,000.00 USD = 20,077.70 MXN');
     expect(lines[1]).toMatch(
-      /^Con el tipo FIX del viernes 27 nov 2020: 20\.0777 pesos por dólar \(fuente: Banxico SIE — serie SF43718 \(FIX\), http:\/\/127\.0\.0\.1:\d+\/.+\)\.$/,
+      /^Con el tipo FIX del viernes 27 nov 2020: 20\.0777 pesos por dólar \(fuente: Banxico SIE, serie SF43718 \(FIX\)\)\.$/,
     );
     expect(lines[2]).toBe('Redondeo: mitad hacia arriba, a 2 decimales (catálogo c_Moneda del SAT).');
 
@@ -769,9 +792,10 @@ describe.skipIf(!hasChromium)('the web page in headless Chromium', () => {
     await page.getByLabel('Conversión', { exact: true }).selectOption('MXN-USD');
     await convert();
     expect(asked[1]).toEqual({ amount: '1e3', from: 'MXN', to: 'USD', kind: 'fix' });
-    expect(await result.textContent()).toMatch(
-      /^La cantidad no es válida\. El servicio indica: Invalid query parameter amount "1e3": .*Expected a positive decimal such as 1000\.00/,
+    expect(await result.textContent()).toBe(
+      'La cantidad no es válida: escribe un número positivo con hasta 2 decimales, como 1000.00 (sin exponentes ni signos, hasta 15 dígitos enteros).',
     );
+    await expectNoEnglish(page);
 
     // With a date picked, the conversion is for that date: the fiscal rate of Sunday 15 Nov 2020.
     await page.getByLabel('Fecha a consultar').fill('2020-11-15');

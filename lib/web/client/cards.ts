@@ -8,6 +8,7 @@ import {
   numberFormat,
 } from './format.js';
 import { rateName } from './series.js';
+import { sourceWords } from './spanish.js';
 import type { Rate } from './types.js';
 
 /**
@@ -180,6 +181,9 @@ export function renderCard(key: string, rate: Rate, context: CardContext): HTMLL
       el('p', { class: 'stale-note' }, 'No pudimos actualizarlo: es el último valor bueno que tenemos.'),
     );
   }
-  card.append(fetchNote(rate, context.now), el('p', { class: 'source' }, `Fuente: ${rate.source}`));
+  card.append(
+    fetchNote(rate, context.now),
+    el('p', { class: 'source' }, `Fuente: ${sourceWords(key, rate.kind, rate.source)}`),
+  );
   return card;
 }
