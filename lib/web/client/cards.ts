@@ -1,10 +1,12 @@
 import { el, timeElement } from './dom.js';
 import {
+  daysBefore,
   formatAge,
   formatDuration,
   formatInstant,
   formatShortDay,
   formatWeekdayDay,
+  mexicoCityToday,
   numberFormat,
 } from './format.js';
 import { rateName } from './series.js';
@@ -70,11 +72,24 @@ export interface CardContext {
   asked?: string | undefined;
 }
 
-/** True when the source should already have published a newer value (today's answers only). */
-export const isOverdue = (rate: Rate, context: CardContext): boolean =>
+/** True when the `next_update` the source announced is past (today's answers only). */
+const pastNextUpdate = (rate: Rate, context: CardContext): boolean =>
   context.asked === undefined &&
   rate.next_update !== undefined &&
   Date.parse(rate.next_update) <= context.now;
+
+/**
+ * A market rate (Fixer) is updated hourly, so today's must be from today or yesterday (Mexico
+ * City). Its `next_update` is our next call, not the source's, so it never says "overdue".
+ */
+const marketBehind = (rate: Rate, context: CardContext): boolean =>
+  context.asked === undefined &&
+  rate.kind === 'market' &&
+  rate.date < daysBefore(mexicoCityToday(context.now), 1);
+
+/** True when a newer value should already be here (today's answers only). */
+export const isOverdue = (rate: Rate, context: CardContext): boolean =>
+  pastNextUpdate(rate, context) || marketBehind(rate, context);
 
 function badge(text: string, testId: string, tone: 'warn' | 'info' = 'warn'): HTMLSpanElement {
   return el('span', { class: `badge badge-${tone}`, 'data-testid': testId }, text);
@@ -124,7 +139,7 @@ function facts(key: string, rate: Rate, context: CardContext): HTMLDListElement 
   );
   const next = rate.next_update;
   if (context.asked === undefined && next !== undefined) {
-    const overdue = isOverdue(rate, context);
+    const overdue = pastNextUpdate(rate, context);
     list.append(
       el('dt', null, 'Siguiente publicación esperada'),
       el(
