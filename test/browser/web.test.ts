@@ -753,6 +753,61 @@ describe.skipIf(!hasChromium)('the web page in headless Chromium', () => {
     expect(await page.getByLabel('Fecha a consultar').inputValue()).toBe('');
   }, 60_000);
 
+  it('shows a dated rate the DOF source could not derive, with its reason in Spanish (rate_errors)', async () => {
+    const page = await openPage();
+    await signIn(page, pro);
+    // Tuesday 17 Nov 2020: the DOF is served, para pagos is not (SIE has no FIX it follows from).
+    const dated = {
+      base: 'USD',
+      quote: 'MXN',
+      date: '2020-11-17',
+      rates: {
+        dof: {
+          value: 20.3987,
+          date: '2020-11-17',
+          last_updated: '2020-11-17T06:00:00.000Z',
+          kind: 'dof',
+          source: 'DOF(D) = FIX(previous banking day), from Banxico SIE — serie SF43718 (FIX)',
+          fetched_at: '2020-11-17T15:00:00.000Z',
+          stale: false,
+          final: true,
+          provenance: {},
+        },
+      },
+      errors: {},
+      rate_errors: {
+        dof_para_pagos: {
+          code: 'not_published',
+          message: 'SIE has no FIX (SF43718) from which para pagos for 2020-11-17 follows.',
+        },
+      },
+      consistency: {},
+    };
+    await page.route(
+      (url) => url.pathname === '/v1/rates' && url.searchParams.get('date') === '2020-11-17',
+      (route) =>
+        route.fulfill({
+          status: 200,
+          headers: { 'Cache-Control': 'no-store' },
+          contentType: 'application/json',
+          body: JSON.stringify(dated),
+        }),
+    );
+    await page.getByLabel('Fecha a consultar').fill('2020-11-17');
+    await clickAndWait(page, 'Ver esa fecha', '/v1/rates');
+    expect(await page.locator('#rates .card-title').allTextContents()).toEqual([
+      'DOF',
+      'Para pagos Sin valor',
+    ]);
+    expect(await page.getByTestId('missing-reason').allTextContents()).toEqual([
+      'No hay valor para esta fecha: la fuente aún no ha publicado el valor. Vuelve a consultar más tarde.',
+    ]);
+    expect(await page.locator('[data-rate="dof"] .source').textContent()).toBe(
+      'Fuente: Derivado: DOF = FIX del día hábil anterior (Banxico SIE SF43718)',
+    );
+    await expectNoEnglish(page);
+  }, 60_000);
+
   it('converts 1000.00 USD with the rate kind chosen explicitly, and says what is missing or refused', async () => {
     const page = await openPage();
     await signIn(page, pro);

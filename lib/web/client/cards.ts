@@ -9,9 +9,10 @@ import {
   mexicoCityToday,
   numberFormat,
 } from './format.js';
+import { sourceProblem } from './messages.js';
 import { rateName } from './series.js';
 import { sourceWords } from './spanish.js';
-import type { Rate } from './types.js';
+import type { Rate, SourceErrors } from './types.js';
 
 /**
  * A rate's card, written around the value's date, never "today" (issue 16 item 2): what the
@@ -201,4 +202,23 @@ export function renderCard(key: string, rate: Rate, context: CardContext): HTMLL
     el('p', { class: 'source' }, `Fuente: ${sourceWords(key, rate.kind, rate.source)}`),
   );
   return card;
+}
+
+/**
+ * The card of a rate its source could not derive for the asked date while serving the other
+ * (a dated answer's `rate_errors`): its name and the reason in Spanish, by the error code.
+ */
+export function renderMissingCard(key: string, error: SourceErrors[string]): HTMLLIElement {
+  const titleId = `rate-${key}-title`;
+  const { what, todo } = sourceProblem(error.code, error.message, key === 'banxico' ? 'banxico' : 'dof');
+  return el(
+    'li',
+    { class: 'card is-stale', 'data-rate': key, 'data-code': error.code, 'aria-labelledby': titleId },
+    el('h3', { id: titleId, class: 'card-title' }, rateName(key), ' ', badge('Sin valor', 'missing-badge')),
+    el(
+      'p',
+      { class: 'outdated', 'data-testid': 'missing-reason' },
+      `No hay valor para esta fecha: ${what}. ${todo.charAt(0).toUpperCase()}${todo.slice(1)}.`,
+    ),
+  );
 }
