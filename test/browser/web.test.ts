@@ -919,6 +919,31 @@ describe.skipIf(!hasChromium)('the web page in headless Chromium', () => {
     expect(lines.filter((line) => line !== '')).toHaveLength(31);
     mkdirSync(path.dirname(SCREENSHOT), { recursive: true });
     await page.screenshot({ path: path.join(path.dirname(SCREENSHOT), 'chart.png'), fullPage: true });
+
+    // A range without a single value: said on the page, no empty chart and no CSV to download.
+    await page.route(
+      (url) => url.pathname === '/v1/rates/history',
+      (route) =>
+        route.fulfill({
+          status: 200,
+          headers: { 'Cache-Control': 'no-store' },
+          contentType: 'application/json',
+          body: JSON.stringify({
+            from: '2020-10-29',
+            to: '2020-11-27',
+            rows: [
+              { date: '2020-10-29', fix: null, dof: null, para_pagos: null, fixer: null },
+              { date: '2020-10-30', fix: null, dof: null, para_pagos: null, fixer: null },
+            ],
+          }),
+        }),
+    );
+    await page.getByRole('button', { name: 'Ver la gráfica de 30 días' }).click();
+    await expect
+      .poll(() => page.locator('#history-status').textContent(), WAIT)
+      .toBe('No hay valores para este periodo; elige otra fecha.');
+    expect(await page.locator('#chart canvas').count()).toBe(0);
+    expect(await page.getByRole('button', { name: 'Descargar CSV' }).isVisible()).toBe(false);
   }, 60_000);
 
   it('has no serious or critical accessibility violations (axe-core), at 1280x900 and 390x844', async () => {
@@ -950,7 +975,10 @@ describe.skipIf(!hasChromium)('the web page in headless Chromium', () => {
       const page = await openPage({ width, height });
       expect(await seriousViolations(page), `sign-in at ${width}x${height}`).toEqual([]);
       await signIn(page, pro);
-      // The chart (uPlot's legend table and canvas) and the converter's answer are on screen too.
+      // The chart (uPlot's legend table and canvas) and the converter's answer are on screen too;
+      // the 30 days ending 27 Nov 2020 hold values (today's range on the replay holds none).
+      await page.getByLabel('Fecha a consultar').fill('2020-11-27');
+      await clickAndWait(page, 'Ver esa fecha', '/v1/rates');
       await page.getByRole('button', { name: 'Ver la gráfica de 30 días' }).click();
       await expect.poll(() => page.locator('#chart canvas').count(), WAIT).toBe(1);
       await page.getByLabel('Cantidad', { exact: true }).fill('10');
