@@ -132,6 +132,15 @@ afterAll(async () => {
   await replay?.close();
 });
 
+/** English the server writes (400 details, dated rules, sources) never reaches the page's visible text. */
+const ENGLISH =
+  /\b(the|is|from|Invalid|Expected|previous banking day|historical|endpoint|latest|derived|future)\b/;
+async function expectNoEnglish(page: Page): Promise<void> {
+  // biome-ignore lint/performance/useDomNodeTextContent: the visible text is what a person reads
+  const text = await page.locator('body').innerText();
+  expect(text).not.toMatch(ENGLISH);
+}
+
 describe('GET / on the local stack (the esbuild bundle serverless offline runs)', () => {
   it('serves the page with a strict Content-Security-Policy and no caching surprises', async () => {
     const response = await fetch(`${stack.baseUrl}/`);
@@ -294,11 +303,11 @@ describe.skipIf(!hasChromium)('the web page in headless Chromium', () => {
     expect(await values(page)).toEqual(CAPTURED_VALUES);
     expect(await page.getByTestId('headline').allTextContents()).toEqual(HEADLINES);
     // Served fresh from our cache, but six years old: the official ones are overdue (their
-    // next_update is in 2020), not "stale". Fixer's next update is our next call (8 h away).
-    expect(await page.locator('#rates .card-title').allTextContents()).toEqual([
-      ...CARD_TITLES.slice(0, 4).map((title) => `${title} Atrasado`),
-      CARD_TITLES[4],
-    ]);
+    // next_update is in 2020), not "stale". Fixer's next update is our next call (8 h away),
+    // but a market rate updated hourly must be from today or yesterday: 27 Nov 2020 is overdue too.
+    expect(await page.locator('#rates .card-title').allTextContents()).toEqual(
+      CARD_TITLES.map((title) => `${title} Atrasado`),
+    );
     expect(await page.getByTestId('stale-badge').count()).toBe(0);
     // The value's date is on every card, and none speaks of "today" except to say it is missing.
     expect(await page.getByTestId('outdated').allTextContents()).toEqual([
@@ -306,6 +315,7 @@ describe.skipIf(!hasChromium)('the web page in headless Chromium', () => {
       'Este valor es del 15 nov 2020; el de hoy no está disponible.',
       'Este valor es del 27 nov 2020; el de hoy no está disponible.',
       'Este valor es del 1 dic 2020; el de hoy no está disponible.',
+      'Este valor es del 27 nov 2020; el de hoy no está disponible.',
     ]);
     for (const card of await page.locator('#rates .card').all()) {
       const text = (await card.textContent()) ?? '';
@@ -709,6 +719,20 @@ describe.skipIf(!hasChromium)('the web page in headless Chromium', () => {
       'Tipo de cambio fiscal para obligaciones del domingo 15 nov 2020: 20.5303 pesos por dólar, publicado en el DOF el 13 nov 2020 (FIX del 12 nov 2020). Regla: CFF art. 20, tercer párrafo: última publicación anterior (el día anterior a D no hubo publicación en el DOF)',
     );
 
+    // Spanish throughout: the dated rules and sources are said by the page, never the server's English.
+    expect(await page.locator('#rates .source').allTextContents()).toEqual([
+      'Fuente: Derivado: DOF = FIX del día hábil anterior (Banxico SIE SF43718)',
+      'Fuente: Derivado: para pagos = DOF del día hábil anterior (Banxico SIE SF43718)',
+      'Fuente: Banxico SIE, serie SF43718 (FIX)',
+    ]);
+    await expectNoEnglish(page);
+
+    // A future date: the server's 400 is said in Spanish, keyed by the parameter it names.
+    await page.getByLabel('Fecha a consultar').fill('2099-12-05');
+    await clickAndWait(page, 'Ver esa fecha', '/v1/rates');
+    expect(await alertText(page)).toBe('La fecha no puede ser futura: elige hoy o un día anterior.');
+    await expectNoEnglish(page);
+
     // Before the history of every source: said in words, with each source's line.
     await page.getByLabel('Fecha a consultar').fill('1990-01-02');
     await clickAndWait(page, 'Ver esa fecha', '/v1/rates');
@@ -727,6 +751,61 @@ describe.skipIf(!hasChromium)('the web page in headless Chromium', () => {
     expect(await page.locator('#report-title').textContent()).toBe('Reporte diario');
     expect(await page.locator('#fiscal').isVisible()).toBe(false);
     expect(await page.getByLabel('Fecha a consultar').inputValue()).toBe('');
+  }, 60_000);
+
+  it('shows a dated rate the DOF source could not derive, with its reason in Spanish (rate_errors)', async () => {
+    const page = await openPage();
+    await signIn(page, pro);
+    // Tuesday 17 Nov 2020: the DOF is served, para pagos is not (SIE has no FIX it follows from).
+    const dated = {
+      base: 'USD',
+      quote: 'MXN',
+      date: '2020-11-17',
+      rates: {
+        dof: {
+          value: 20.3987,
+          date: '2020-11-17',
+          last_updated: '2020-11-17T06:00:00.000Z',
+          kind: 'dof',
+          source: 'DOF(D) = FIX(previous banking day), from Banxico SIE — serie SF43718 (FIX)',
+          fetched_at: '2020-11-17T15:00:00.000Z',
+          stale: false,
+          final: true,
+          provenance: {},
+        },
+      },
+      errors: {},
+      rate_errors: {
+        dof_para_pagos: {
+          code: 'not_published',
+          message: 'SIE has no FIX (SF43718) from which para pagos for 2020-11-17 follows.',
+        },
+      },
+      consistency: {},
+    };
+    await page.route(
+      (url) => url.pathname === '/v1/rates' && url.searchParams.get('date') === '2020-11-17',
+      (route) =>
+        route.fulfill({
+          status: 200,
+          headers: { 'Cache-Control': 'no-store' },
+          contentType: 'application/json',
+          body: JSON.stringify(dated),
+        }),
+    );
+    await page.getByLabel('Fecha a consultar').fill('2020-11-17');
+    await clickAndWait(page, 'Ver esa fecha', '/v1/rates');
+    expect(await page.locator('#rates .card-title').allTextContents()).toEqual([
+      'DOF',
+      'Para pagos Sin valor',
+    ]);
+    expect(await page.getByTestId('missing-reason').allTextContents()).toEqual([
+      'No hay valor para esta fecha: la fuente aún no ha publicado el valor. Vuelve a consultar más tarde.',
+    ]);
+    expect(await page.locator('[data-rate="dof"] .source').textContent()).toBe(
+      'Fuente: Derivado: DOF = FIX del día hábil anterior (Banxico SIE SF43718)',
+    );
+    await expectNoEnglish(page);
   }, 60_000);
 
   it('converts 1000.00 USD with the rate kind chosen explicitly, and says what is missing or refused', async () => {
@@ -760,7 +839,7 @@ describe.skipIf(!hasChromium)('the web page in headless Chromium', () => {
     const lines = await result.locator('p').allTextContents();
     expect(lines[0]).toBe('1,000.00 USD = 20,077.70 MXN');
     expect(lines[1]).toMatch(
-      /^Con el tipo FIX del viernes 27 nov 2020: 20\.0777 pesos por dólar \(fuente: Banxico SIE — serie SF43718 \(FIX\), http:\/\/127\.0\.0\.1:\d+\/.+\)\.$/,
+      /^Con el tipo FIX del viernes 27 nov 2020: 20\.0777 pesos por dólar \(fuente: Banxico SIE, serie SF43718 \(FIX\)\)\.$/,
     );
     expect(lines[2]).toBe('Redondeo: mitad hacia arriba, a 2 decimales (catálogo c_Moneda del SAT).');
 
@@ -769,9 +848,10 @@ describe.skipIf(!hasChromium)('the web page in headless Chromium', () => {
     await page.getByLabel('Conversión', { exact: true }).selectOption('MXN-USD');
     await convert();
     expect(asked[1]).toEqual({ amount: '1e3', from: 'MXN', to: 'USD', kind: 'fix' });
-    expect(await result.textContent()).toMatch(
-      /^La cantidad no es válida\. El servicio indica: Invalid query parameter amount "1e3": .*Expected a positive decimal such as 1000\.00/,
+    expect(await result.textContent()).toBe(
+      'La cantidad no es válida: escribe un número positivo con hasta 2 decimales, como 1000.00 (sin exponentes ni signos, hasta 15 dígitos enteros).',
     );
+    await expectNoEnglish(page);
 
     // With a date picked, the conversion is for that date: the fiscal rate of Sunday 15 Nov 2020.
     await page.getByLabel('Fecha a consultar').fill('2020-11-15');
@@ -839,6 +919,31 @@ describe.skipIf(!hasChromium)('the web page in headless Chromium', () => {
     expect(lines.filter((line) => line !== '')).toHaveLength(31);
     mkdirSync(path.dirname(SCREENSHOT), { recursive: true });
     await page.screenshot({ path: path.join(path.dirname(SCREENSHOT), 'chart.png'), fullPage: true });
+
+    // A range without a single value: said on the page, no empty chart and no CSV to download.
+    await page.route(
+      (url) => url.pathname === '/v1/rates/history',
+      (route) =>
+        route.fulfill({
+          status: 200,
+          headers: { 'Cache-Control': 'no-store' },
+          contentType: 'application/json',
+          body: JSON.stringify({
+            from: '2020-10-29',
+            to: '2020-11-27',
+            rows: [
+              { date: '2020-10-29', fix: null, dof: null, para_pagos: null, fixer: null },
+              { date: '2020-10-30', fix: null, dof: null, para_pagos: null, fixer: null },
+            ],
+          }),
+        }),
+    );
+    await page.getByRole('button', { name: 'Ver la gráfica de 30 días' }).click();
+    await expect
+      .poll(() => page.locator('#history-status').textContent(), WAIT)
+      .toBe('No hay valores para este periodo; elige otra fecha.');
+    expect(await page.locator('#chart canvas').count()).toBe(0);
+    expect(await page.getByRole('button', { name: 'Descargar CSV' }).isVisible()).toBe(false);
   }, 60_000);
 
   it('has no serious or critical accessibility violations (axe-core), at 1280x900 and 390x844', async () => {
@@ -870,7 +975,10 @@ describe.skipIf(!hasChromium)('the web page in headless Chromium', () => {
       const page = await openPage({ width, height });
       expect(await seriousViolations(page), `sign-in at ${width}x${height}`).toEqual([]);
       await signIn(page, pro);
-      // The chart (uPlot's legend table and canvas) and the converter's answer are on screen too.
+      // The chart (uPlot's legend table and canvas) and the converter's answer are on screen too;
+      // the 30 days ending 27 Nov 2020 hold values (today's range on the replay holds none).
+      await page.getByLabel('Fecha a consultar').fill('2020-11-27');
+      await clickAndWait(page, 'Ver esa fecha', '/v1/rates');
       await page.getByRole('button', { name: 'Ver la gráfica de 30 días' }).click();
       await expect.poll(() => page.locator('#chart canvas').count(), WAIT).toBe(1);
       await page.getByLabel('Cantidad', { exact: true }).fill('10');

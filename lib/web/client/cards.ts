@@ -1,14 +1,18 @@
 import { el, timeElement } from './dom.js';
 import {
+  daysBefore,
   formatAge,
   formatDuration,
   formatInstant,
   formatShortDay,
   formatWeekdayDay,
+  mexicoCityToday,
   numberFormat,
 } from './format.js';
+import { sourceProblem } from './messages.js';
 import { rateName } from './series.js';
-import type { Rate } from './types.js';
+import { sourceWords } from './spanish.js';
+import type { Rate, SourceErrors } from './types.js';
 
 /**
  * A rate's card, written around the value's date, never "today" (issue 16 item 2): what the
@@ -69,11 +73,24 @@ export interface CardContext {
   asked?: string | undefined;
 }
 
-/** True when the source should already have published a newer value (today's answers only). */
-export const isOverdue = (rate: Rate, context: CardContext): boolean =>
+/** True when the `next_update` the source announced is past (today's answers only). */
+const pastNextUpdate = (rate: Rate, context: CardContext): boolean =>
   context.asked === undefined &&
   rate.next_update !== undefined &&
   Date.parse(rate.next_update) <= context.now;
+
+/**
+ * A market rate (Fixer) is updated hourly, so today's must be from today or yesterday (Mexico
+ * City). Its `next_update` is our next call, not the source's, so it never says "overdue".
+ */
+const marketBehind = (rate: Rate, context: CardContext): boolean =>
+  context.asked === undefined &&
+  rate.kind === 'market' &&
+  rate.date < daysBefore(mexicoCityToday(context.now), 1);
+
+/** True when a newer value should already be here (today's answers only). */
+export const isOverdue = (rate: Rate, context: CardContext): boolean =>
+  pastNextUpdate(rate, context) || marketBehind(rate, context);
 
 function badge(text: string, testId: string, tone: 'warn' | 'info' = 'warn'): HTMLSpanElement {
   return el('span', { class: `badge badge-${tone}`, 'data-testid': testId }, text);
@@ -123,7 +140,7 @@ function facts(key: string, rate: Rate, context: CardContext): HTMLDListElement 
   );
   const next = rate.next_update;
   if (context.asked === undefined && next !== undefined) {
-    const overdue = isOverdue(rate, context);
+    const overdue = pastNextUpdate(rate, context);
     list.append(
       el('dt', null, 'Siguiente publicación esperada'),
       el(
@@ -180,6 +197,28 @@ export function renderCard(key: string, rate: Rate, context: CardContext): HTMLL
       el('p', { class: 'stale-note' }, 'No pudimos actualizarlo: es el último valor bueno que tenemos.'),
     );
   }
-  card.append(fetchNote(rate, context.now), el('p', { class: 'source' }, `Fuente: ${rate.source}`));
+  card.append(
+    fetchNote(rate, context.now),
+    el('p', { class: 'source' }, `Fuente: ${sourceWords(key, rate.kind, rate.source)}`),
+  );
   return card;
+}
+
+/**
+ * The card of a rate its source could not derive for the asked date while serving the other
+ * (a dated answer's `rate_errors`): its name and the reason in Spanish, by the error code.
+ */
+export function renderMissingCard(key: string, error: SourceErrors[string]): HTMLLIElement {
+  const titleId = `rate-${key}-title`;
+  const { what, todo } = sourceProblem(error.code, error.message, key === 'banxico' ? 'banxico' : 'dof');
+  return el(
+    'li',
+    { class: 'card is-stale', 'data-rate': key, 'data-code': error.code, 'aria-labelledby': titleId },
+    el('h3', { id: titleId, class: 'card-title' }, rateName(key), ' ', badge('Sin valor', 'missing-badge')),
+    el(
+      'p',
+      { class: 'outdated', 'data-testid': 'missing-reason' },
+      `No hay valor para esta fecha: ${what}. ${todo.charAt(0).toUpperCase()}${todo.slice(1)}.`,
+    ),
+  );
 }

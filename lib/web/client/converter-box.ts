@@ -30,11 +30,8 @@ function readRequest(box: Box, date: string | undefined): ConvertRequest | strin
   return { amount, ...direction, kind: box.kind.value, date };
 }
 
-/** A refused amount is named as such; the server's detail (it names the accepted form) follows. */
+/** A refused query is said in Spanish by the parameter the server's detail names (never its English). */
 function convertFailure(error: unknown): string {
-  if (isPageError(error, 'bad-request') && /\bamount\b/.test(error.details.detail ?? '')) {
-    return `La cantidad no es válida. El servicio indica: ${error.details.detail}`;
-  }
   return messageFor(error);
 }
 

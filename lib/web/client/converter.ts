@@ -2,6 +2,7 @@ import { failureOf, getAuthorized } from './api.js';
 import { formatShortDay, formatWeekdayDay, groupDigits } from './format.js';
 import { PageError } from './page-error.js';
 import { readJson } from './session.js';
+import { sourceWords } from './spanish.js';
 import { type Conversion, readConversion } from './types.js';
 
 /**
@@ -41,7 +42,7 @@ export function conversionLines(conversion: Conversion): [string, string, string
   return [
     `${groupDigits(conversion.amount)} ${conversion.from} = ${groupDigits(conversion.result)} ${conversion.to}`,
     `Con el tipo ${CONVERT_KINDS[rate.kind] ?? rate.kind} del ${formatWeekdayDay(rate.date)}${since}: ` +
-      `${rate.value} pesos por dólar (fuente: ${rate.source}).`,
+      `${rate.value} pesos por dólar (fuente: ${sourceWords(rate.kind, rate.kind, rate.source)}).`,
     `Redondeo: ${roundingWords(conversion.rounding)}.`,
   ];
 }

@@ -7,7 +7,7 @@ import { daysBefore, formatShortDay, mexicoCityToday } from './format.js';
 import { messageFor } from './messages.js';
 import { isPageError, PageError } from './page-error.js';
 import { readJson } from './session.js';
-import { readHistory } from './types.js';
+import { HISTORY_SERIES, type History, readHistory } from './types.js';
 
 /**
  * The 30-day box: on demand (each load is one request of the quota), the chart of the 30
@@ -57,6 +57,10 @@ function fileNameOf(response: Response, range: { from: string; to: string }): st
   return match?.[1] ?? `tipo-de-cambio_${range.from}_${range.to}.csv`;
 }
 
+/** True when some day of the range has some value (of any series). */
+const hasAnyValue = (history: History): boolean =>
+  history.rows.some((row) => HISTORY_SERIES.some((series) => row[series] !== null));
+
 class HistoryBox {
   private chart: uPlot | undefined;
   private range: { from: string; to: string } | undefined;
@@ -93,6 +97,14 @@ class HistoryBox {
       this.range = range;
       this.box.title.textContent = `Del ${formatShortDay(range.from)} al ${formatShortDay(range.to)}`;
       this.chart?.destroy();
+      this.chart = undefined;
+      if (!hasAnyValue(history)) {
+        // Nothing to draw nor to download: said, instead of an empty chart.
+        this.box.chart.replaceChildren();
+        this.box.status.textContent = 'No hay valores para este periodo; elige otra fecha.';
+        this.box.csv.hidden = true;
+        return;
+      }
       this.chart = drawChart(this.box.chart, history);
       this.box.status.textContent = '';
       this.box.csv.hidden = false;

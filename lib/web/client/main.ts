@@ -1,5 +1,5 @@
 import { getRates, learnName } from './api.js';
-import { renderCard } from './cards.js';
+import { renderCard, renderMissingCard } from './cards.js';
 import { setUpConverter } from './converter-box.js';
 import { el } from './dom.js';
 import { fiscalTextFor } from './fiscal.js';
@@ -58,7 +58,9 @@ function renderRates(body: RatesBody, view: View): void {
   ui.rates.replaceChildren(
     ...RATE_ORDER.flatMap((key) => {
       const rate = rates[key];
-      return rate === undefined ? [] : [renderCard(key, rate, { now: Date.now(), asked: body.date })];
+      if (rate !== undefined) return [renderCard(key, rate, { now: Date.now(), asked: body.date })];
+      const missing = body.rateErrors?.[key];
+      return missing === undefined ? [] : [renderMissingCard(key, missing)];
     }),
   );
   renderSourceErrors(body.errors, rates);

@@ -1,5 +1,6 @@
 import { clockFormat, formatDuration } from './format.js';
 import { PageError } from './page-error.js';
+import { badRequestWords } from './spanish.js';
 
 /** The source names in sentences (the DOF page also gives para pagos). */
 export const SOURCE_NAMES: Record<string, string> = {
@@ -119,7 +120,7 @@ export function messageFor(error: unknown): string {
     case 'before-history':
       return 'No hay datos de esa fecha: es anterior a la historia de las fuentes. Elige una fecha posterior.';
     case 'bad-request':
-      return `El servicio no aceptó la consulta${details.detail === undefined ? '' : `: ${details.detail}`}`;
+      return badRequestWords(details.detail);
     case 'unreachable':
       return 'No pudimos comunicarnos con el servicio. Revisa tu conexión a internet e intenta de nuevo.';
     default:

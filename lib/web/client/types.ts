@@ -65,6 +65,8 @@ export interface RatesBody {
   consistency?: Consistency | undefined;
   /** Dated answers (`?date=`) only. */
   date?: string | undefined;
+  /** Dated answers: a rate its source could not derive while serving the other, keyed by rate key. */
+  rateErrors?: SourceErrors | undefined;
 }
 
 export const isRecord = (value: unknown): value is Record<string, unknown> =>
@@ -161,6 +163,7 @@ export function readRatesBody(raw: unknown): RatesBody | undefined {
     errors: readSourceErrors(raw.errors),
     consistency: readConsistency(raw.consistency),
     date: optional(raw.date, isString),
+    rateErrors: readSourceErrors(raw.rate_errors),
   };
 }
 
